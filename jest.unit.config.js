@@ -1,0 +1,2 @@
+// Unit tier: pure code and in-memory doubles only, `*.spec.ts` beside the code.
+module.exports = { ...require('./jest.preset'), displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] };
