@@ -1,0 +1,57 @@
+import type { INestApplication } from '@nestjs/common';
+import { loadConfig } from '@causeway/config';
+import { createCausewayApp, EVENT_STORE } from '@causeway/http';
+import type { EventStore } from '@causeway/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+
+export const ADMIN_KEY = 'e2e-bootstrap-admin-key-0123456789';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly http: ReturnType<typeof request>;
+  readonly store: EventStore;
+  readonly dataDir: string;
+  /** `Authorization` header for a key. */
+  auth(key?: string): { Authorization: string };
+  /** Creates an API key with a role and returns the secret. */
+  keyFor(role: 'admin' | 'lead' | 'responder' | 'stakeholder' | 'auditor', name?: string): Promise<string>;
+  /** Declares an incident as the admin and returns its resource. */
+  declare(body?: Record<string, unknown>): Promise<{ id: string; version: number } & Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** A real Nest application over real SQLite files in a fresh temporary directory. */
+export async function startTestApp(): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
+  const config = loadConfig({ CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, CAUSEWAY_LOG_LEVEL: 'error' });
+  const app = await createCausewayApp({ config });
+  await app.init();
+  const http = request(app.getHttpServer());
+  const auth = (key = ADMIN_KEY) => ({ Authorization: `Bearer ${key}` });
+  return {
+    app,
+    http,
+    dataDir,
+    store: app.get<EventStore>(EVENT_STORE),
+    auth,
+    async keyFor(role, name = `${role}-user`) {
+      const response = await http.post('/api/v1/api-keys').set(auth()).send({ name, role }).expect(201);
+      return response.body.key as string;
+    },
+    async declare(body = {}) {
+      const response = await http
+        .post('/api/v1/incidents')
+        .set(auth())
+        .send({ title: 'Checkout latency above 2 s', severity: 'SEV2', service: 'checkout', ...body })
+        .expect(201);
+      return response.body;
+    },
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

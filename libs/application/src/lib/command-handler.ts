@@ -1,0 +1,119 @@
+import type { Decider, DomainEvent } from '@causeway/domain';
+import { WrongExpectedVersionError, type EventStore, type JsonObject, type NewEvent, type StoredEvent } from '@causeway/event-store';
+import type { Clock } from './clock.port';
+import { ConcurrencyExhaustedError, VersionConflictError } from './errors';
+import { deterministicId, newId } from './ids';
+
+/** Who asks, and how: everything about a command that is not the command itself. */
+export interface CommandContext {
+  readonly actor: string;
+  /** The client's If-Match: the stream version it saw. Mismatch → VersionConflictError, nothing written. */
+  readonly expectedVersion?: number;
+  /**
+   * Makes event ids deterministic (`<seed>:<index>`): a retried command whose first attempt reached
+   * the log is recognised and not applied twice.
+   */
+  readonly idempotencySeed?: string;
+  readonly correlationId?: string;
+}
+
+export interface CommandResult<State> {
+  readonly streamId: string;
+  /** Stream version after the command. */
+  readonly version: number;
+  /** Global position of the command's last event (what read-your-writes waits for). */
+  readonly position: number;
+  readonly state: State;
+  readonly events: readonly NewEvent[];
+  /** True when this was a replay of a command already in the log: nothing new was written. */
+  readonly replayed: boolean;
+}
+
+type AnyDomainEvent = DomainEvent<string, { readonly occurredAt: string }>;
+
+/** Without If-Match, writers to one stream are serialised by retrying on conflict (API.md). */
+const MAX_ATTEMPTS = 50;
+
+/**
+ * The whole write path: read the stream, fold `evolve`, `decide`, append with the version read as
+ * the expected version. Pure rules stay in the decider; this only does I/O and retries.
+ */
+export class CommandHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle<Command extends { readonly metadata: { actor: string; now: string } }, Event extends AnyDomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    buildCommand: (metadata: { actor: string; now: string }) => Command,
+    context: CommandContext,
+  ): Promise<CommandResult<State>> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const stored = await this.store.readStream(streamId);
+      const version = stored.length;
+      const state = fold(decider, stored);
+
+      if (context.idempotencySeed) {
+        const replay = this.findReplay(context.idempotencySeed, streamId, stored, state);
+        if (replay) return replay;
+      }
+      if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+        throw new VersionConflictError(context.expectedVersion, version);
+      }
+
+      const now = this.clock.now().toISOString();
+      const decided = decider.decide(buildCommand({ actor: context.actor, now }), state);
+      const events = decided.map((event, index) => this.toNewEvent(event, index, context));
+      if (events.length === 0) {
+        return { streamId, version, position: stored.at(-1)?.position ?? 0, state, events, replayed: false };
+      }
+      try {
+        const result = await this.store.append(streamId, events, { expectedVersion: version === 0 ? 'no_stream' : version });
+        const next = decided.reduce(decider.evolve, state);
+        return { streamId, version: result.nextVersion, position: result.lastPosition, state: next, events, replayed: result.duplicate };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (context.expectedVersion !== undefined) throw new VersionConflictError(context.expectedVersion, error.actual);
+      }
+    }
+    throw new ConcurrencyExhaustedError(streamId, MAX_ATTEMPTS);
+  }
+
+  /** A command whose first event id is already in this stream was applied before: answer as then. */
+  private findReplay<State>(seed: string, streamId: string, stored: readonly StoredEvent[], state: State): CommandResult<State> | null {
+    const positions = new Map(stored.map((event) => [event.id, event.position]));
+    let last: number | undefined;
+    for (let index = 0; positions.has(deterministicId(`${seed}:${index}`)); index++) {
+      last = positions.get(deterministicId(`${seed}:${index}`));
+    }
+    if (last === undefined) return null;
+    return { streamId, version: stored.length, position: last, state, events: [], replayed: true };
+  }
+
+  private toNewEvent(event: AnyDomainEvent, index: number, context: CommandContext): NewEvent {
+    return {
+      id: context.idempotencySeed ? deterministicId(`${context.idempotencySeed}:${index}`) : newId(),
+      type: event.type,
+      data: event.data as unknown as JsonObject,
+      metadata: {
+        actor: context.actor,
+        occurredAt: event.data.occurredAt,
+        ...(context.correlationId ? { correlationId: context.correlationId } : {}),
+      },
+    };
+  }
+}
+
+/** Folds stored events into state with the decider's own evolve. */
+export function fold<Command, Event extends AnyDomainEvent, State>(
+  decider: Decider<Command, Event, State>,
+  stored: readonly StoredEvent[],
+): State {
+  return stored.reduce((state, event) => decider.evolve(state, toDomainEvent<Event>(event)), decider.initialState());
+}
+
+export function toDomainEvent<Event extends AnyDomainEvent>(event: StoredEvent): Event {
+  return { type: event.type, data: event.data } as unknown as Event;
+}

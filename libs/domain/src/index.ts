@@ -1,0 +1,14 @@
+// Public surface of @causeway/domain: other projects import only from here.
+export * from './lib/shared/decider';
+export * from './lib/shared/decider-specification';
+export * from './lib/shared/domain-error';
+
+export * from './lib/incident/incident.types';
+export * from './lib/incident/incident.commands';
+export * from './lib/incident/incident.events';
+export * from './lib/incident/incident.state';
+export * from './lib/incident/incident.decider';
+
+export * from './lib/access/access.types';
+export * from './lib/access/api-key.events';
+export * from './lib/access/api-key.decider';

@@ -1,0 +1,4 @@
+export * from './lib/causeway.module';
+export * from './lib/create-app';
+export * from './lib/problem/problem';
+export * from './lib/tokens';

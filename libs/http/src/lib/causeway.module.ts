@@ -1,0 +1,89 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyCommands, CLOCK, CommandHandler, IDEMPOTENCY_STORE, IncidentCommands, systemClock, type Clock } from '@causeway/application';
+import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
+import { createEventStore, type EventStore } from '@causeway/event-store';
+import {
+  ApiKeyQueries,
+  createReadModelDataSource,
+  IncidentQueries,
+  Projector,
+  TimelineQueries,
+  TypeormIdempotencyStore,
+} from '@causeway/read-models';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AuditController } from './audit/audit.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyResolver } from './auth/api-key.resolver';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { HealthController } from './health/health.controller';
+import { IncidentsController } from './incidents/incidents.controller';
+import { IncidentsService } from './incidents/incidents.service';
+import { TimelineStreamService } from './incidents/timeline-stream.service';
+import { CausewayLifecycle } from './lifecycle';
+import { ProblemFilter } from './problem/problem.filter';
+import { createValidationPipe } from './problem/validation';
+import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
+
+export interface CausewayModuleOptions {
+  readonly config: CausewayConfig;
+  /** Tests inject a fixed clock; production uses the system clock. */
+  readonly clock?: Clock;
+}
+
+/** Composes the adapters behind the ports: the embedded default is SQLite for the log and the read models. */
+@Module({})
+export class CausewayModule {
+  static forRoot(options: CausewayModuleOptions): DynamicModule {
+    const { config } = options;
+    const providers: Provider[] = [
+      { provide: CAUSEWAY_CONFIG, useValue: config },
+      { provide: CLOCK, useValue: options.clock ?? systemClock },
+      {
+        provide: EVENT_STORE,
+        useFactory: (clock: Clock) => createEventStore({ store: config.CAUSEWAY_STORE, dataDir: config.CAUSEWAY_DATA_DIR, clock: () => clock.now() }),
+        inject: [CLOCK],
+      },
+      {
+        provide: READ_MODEL_DATA_SOURCE,
+        useFactory: () => createReadModelDataSource({ type: 'sqlite', file: join(config.CAUSEWAY_DATA_DIR, 'read-models.db') }),
+      },
+      { provide: Projector, useFactory: (store: EventStore, dataSource: DataSource) => new Projector(store, dataSource), inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE] },
+      { provide: IncidentQueries, useFactory: (dataSource: DataSource) => new IncidentQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: TimelineQueries, useFactory: (dataSource: DataSource) => new TimelineQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: ApiKeyQueries, useFactory: (dataSource: DataSource) => new ApiKeyQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: IDEMPOTENCY_STORE, useFactory: (dataSource: DataSource) => new TypeormIdempotencyStore(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: CommandHandler, useFactory: (store: EventStore, clock: Clock) => new CommandHandler(store, clock), inject: [EVENT_STORE, CLOCK] },
+      { provide: IncidentCommands, useFactory: (handler: CommandHandler) => new IncidentCommands(handler), inject: [CommandHandler] },
+      { provide: ApiKeyCommands, useFactory: (handler: CommandHandler) => new ApiKeyCommands(handler), inject: [CommandHandler] },
+      ApiKeyResolver,
+      IncidentsService,
+      TimelineStreamService,
+      CausewayLifecycle,
+      { provide: APP_GUARD, useClass: ApiKeyGuard },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: APP_PIPE, useFactory: createValidationPipe },
+    ];
+    return {
+      module: CausewayModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.CAUSEWAY_LOG_LEVEL,
+            autoLogging: config.CAUSEWAY_LOG_REQUESTS,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            quietReqLogger: true,
+          },
+        }),
+      ],
+      controllers: [IncidentsController, ApiKeysController, AuditController, HealthController],
+      providers,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IncidentCommands, type CommandContext, type DeclareIncidentInput, type IncidentCommandInput, type IncidentCommandResult } from '@causeway/application';
+import { incidentStreamId } from '@causeway/domain';
+import type { EventStore, StoredEvent } from '@causeway/event-store';
+import { evolveIncidentSummary, IncidentQueries, Projector, TimelineQueries, type IncidentSummary, type ListIncidentsFilter } from '@causeway/read-models';
+import { EVENT_STORE } from '../tokens';
+import { Problem } from '../problem/problem';
+import type { Page } from '../common/pagination.dto';
+import { toIncidentResource, type IncidentResource } from './incident.resource';
+
+/** How long a command waits for its own events to reach the read model before answering. */
+const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+
+/**
+ * Glue between HTTP and the application layer: run the command, wait until the projector has
+ * applied its events (read-your-writes), answer from the read model.
+ */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly commands: IncidentCommands,
+    private readonly projector: Projector,
+    private readonly incidents: IncidentQueries,
+    private readonly timeline: TimelineQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async declare(input: DeclareIncidentInput, context: CommandContext): Promise<IncidentResource> {
+    return this.resourceAfter(await this.commands.declare(input, context));
+  }
+
+  async execute(incidentId: string, input: IncidentCommandInput, context: CommandContext): Promise<IncidentResource> {
+    return this.resourceAfter(await this.commands.execute(incidentId, input, context));
+  }
+
+  async get(incidentId: string): Promise<IncidentResource> {
+    const summary = await this.incidents.get(incidentId);
+    if (!summary) throw Problem.notFound(`Incident ${incidentId} does not exist`);
+    return toIncidentResource(summary);
+  }
+
+  async list(filter: ListIncidentsFilter): Promise<Page<IncidentResource>> {
+    const page = await this.incidents.list(filter);
+    return { items: page.items.map(toIncidentResource), nextCursor: page.nextCursor };
+  }
+
+  async timelinePage(incidentId: string, limit: number, cursor?: string) {
+    await this.get(incidentId);
+    return this.timeline.list(incidentId, { limit, cursor });
+  }
+
+  async events(incidentId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    const events = await this.store.readStream(incidentStreamId(incidentId), { fromVersion: Math.max(fromVersion, 1) });
+    if (events.length === 0 && (await this.store.streamVersion(incidentStreamId(incidentId))) === 0) {
+      throw Problem.notFound(`Incident ${incidentId} does not exist`);
+    }
+    return events;
+  }
+
+  /**
+   * The incident as the log recorded it at a past moment: the same pure projection the read model
+   * uses, folded over the events recorded up to that time (or global position).
+   */
+  async asOf(incidentId: string, asOf: string): Promise<IncidentResource & { asOf: string }> {
+    const events = await this.events(incidentId);
+    const byPosition = /^\d+$/.test(asOf);
+    const cutoff = byPosition ? Number(asOf) : Date.parse(asOf);
+    if (!byPosition && Number.isNaN(cutoff)) throw Problem.validation([{ field: 'asOf', message: 'is not a valid time' }]);
+    const upTo = events.filter((event) => (byPosition ? event.position <= cutoff : Date.parse(event.recordedAt) <= cutoff));
+    const summary = upTo.reduce<IncidentSummary | null>((doc, event) => evolveIncidentSummary(doc, event), null);
+    if (!summary) throw Problem.notFound(`Incident ${incidentId} did not exist at ${asOf}`);
+    return { ...toIncidentResource(summary), asOf: byPosition ? asOf : new Date(cutoff).toISOString() };
+  }
+
+  private async resourceAfter(result: IncidentCommandResult): Promise<IncidentResource> {
+    await this.projector.waitFor(result.position, READ_YOUR_WRITES_TIMEOUT_MS);
+    return this.get(result.incidentId);
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ApiKeyCommands, CLOCK, IDEMPOTENCY_STORE, type Clock, type IdempotencyStore } from '@causeway/application';
+import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
+import type { EventStore } from '@causeway/event-store';
+import { ApiKeyQueries, Projector } from '@causeway/read-models';
+import type { DataSource } from 'typeorm';
+import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
+
+/** API.md keeps idempotency keys at least 24 h; older ones are purged hourly. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Starts the projector, creates the first admin key on an empty install, and closes stores in order on shutdown. */
+@Injectable()
+export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Causeway');
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CAUSEWAY_CONFIG) private readonly config: CausewayConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projector: Projector,
+    private readonly apiKeys: ApiKeyQueries,
+    private readonly apiKeyCommands: ApiKeyCommands,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projector.start();
+    await this.projector.catchUp();
+    await this.createFirstAdminKey();
+    this.purgeTimer = setInterval(() => void this.purgeIdempotencyKeys(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    await this.projector.stop();
+    await this.store.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /**
+   * A fresh install has no key, so nobody could call the API: create an admin key and print it once.
+   * Skipped when CAUSEWAY_BOOTSTRAP_ADMIN_KEY provides one.
+   */
+  private async createFirstAdminKey(): Promise<void> {
+    if (this.config.CAUSEWAY_BOOTSTRAP_ADMIN_KEY || (await this.apiKeys.count()) > 0) return;
+    const created = await this.apiKeyCommands.create({ name: 'admin', role: 'admin' }, { actor: 'system' });
+    await this.projector.waitFor(created.position, 10_000);
+    const line = '='.repeat(78);
+    process.stdout.write(
+      `\n${line}\n  No API key existed, so Causeway created an admin key. It is shown this once:\n\n    ${created.key}\n\n` +
+        `  Use it as "Authorization: Bearer <key>", then create personal keys with POST /api/v1/api-keys.\n${line}\n\n`,
+    );
+    this.logger.warn({ keyId: created.id }, 'Created the first admin key and printed it to the console');
+  }
+
+  private async purgeIdempotencyKeys(): Promise<void> {
+    try {
+      const cutoff = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+      await this.idempotency.purgeBefore(cutoff);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Purging idempotency keys failed');
+    }
+  }
+}
