@@ -158,3 +158,21 @@ describe('Bad input and refusals', () => {
     expectProblem(await t.http.get(`/api/v1/incidents/${incidentId}/history?asOf=last-tuesday`).set(t.auth()), 400, 'VALIDATION_FAILED');
   });
 });
+
+describe('Commands without a body', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('close accepts {} and refuses any field', async () => {
+    const { id } = await t.declare();
+    await t.http.post(`/api/v1/incidents/${id}/resolve`).set(t.auth()).send({ resolution: 'fixed' }).expect(200);
+    const refused = await t.http.post(`/api/v1/incidents/${id}/close`).set(t.auth()).send({ force: true }).expect(400);
+    expect(refused.body.errors).toEqual([{ field: 'force', message: 'property force should not exist' }]);
+    await t.http.post(`/api/v1/incidents/${id}/close`).set(t.auth()).send({}).expect(200);
+  });
+});

@@ -48,12 +48,12 @@ describe('Incidents API (real Nest app, real SQLite files)', () => {
     expect(timeline.body.items).toHaveLength(11);
     expect(timeline.body.nextCursor).toBeNull();
     // Oldest first by when it happened: the back-dated note leads.
-    expect(timeline.body.items[0]).toMatchObject({ type: 'IncidentNoteAdded', occurredAt: '2026-01-01T09:58:00Z' });
+    expect(timeline.body.items[0]).toMatchObject({ type: 'IncidentNoteAdded', occurredAt: '2026-01-01T09:58:00.000Z' });
     expect(timeline.body.items.map((e: { summary: string }) => e.summary)).toContain(
       'Severity raised SEV3 → SEV1 by bootstrap-admin: customer impact widened',
     );
     for (const entry of timeline.body.items) {
-      expect(Object.keys(entry).sort()).toEqual(['actor', 'data', 'occurredAt', 'position', 'recordedAt', 'summary', 'type'].sort());
+      expect(Object.keys(entry).sort()).toEqual(['actor', 'data', 'incidentId', 'occurredAt', 'position', 'recordedAt', 'summary', 'type'].sort());
     }
   });
 

@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyCommands, CLOCK, CommandHandler, IDEMPOTENCY_STORE, IncidentCommands, systemClock, type Clock } from '@causeway/application';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
-import { createEventStore, type EventStore } from '@causeway/event-store';
+import { createEventStore, type EventStore, type EventStoreConfig } from '@causeway/event-store';
 import {
   ApiKeyQueries,
   createReadModelDataSource,
@@ -45,7 +45,7 @@ export class CausewayModule {
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       {
         provide: EVENT_STORE,
-        useFactory: (clock: Clock) => createEventStore({ store: config.CAUSEWAY_STORE, dataDir: config.CAUSEWAY_DATA_DIR, clock: () => clock.now() }),
+        useFactory: (clock: Clock) => createEventStore(eventStoreConfig(config, () => clock.now())),
         inject: [CLOCK],
       },
       {
@@ -85,5 +85,17 @@ export class CausewayModule {
       controllers: [IncidentsController, ApiKeysController, AuditController, HealthController],
       providers,
     };
+  }
+}
+
+/** Maps the validated environment to the event-store adapter's own configuration. */
+export function eventStoreConfig(config: CausewayConfig, clock: () => Date): EventStoreConfig {
+  switch (config.CAUSEWAY_STORE) {
+    case 'sqlite':
+      return { store: 'sqlite', dataDir: config.CAUSEWAY_DATA_DIR, clock };
+    case 'postgres':
+      return { store: 'postgres', databaseUrl: config.DATABASE_URL ?? '', clock };
+    case 'eventstoredb':
+      return { store: 'eventstoredb', url: config.EVENTSTOREDB_URL ?? '', clock };
   }
 }

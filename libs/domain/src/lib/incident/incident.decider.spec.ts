@@ -257,9 +257,9 @@ describe('incident decider', () => {
     it.each([
       ['exactly now', NOW],
       ['within the clock-skew allowance', at(NOW_MS + CLOCK_SKEW_ALLOWANCE_MS)],
-      ['with a zone offset, in the past', '2024-03-01T11:00:00+02:00'],
-    ])('accepts detectedAt %s', (_label, detectedAt) => {
-      spec.given([]).when(declare({ detectedAt })).then([declaredEvent({ detectedAt, occurredAt: NOW })]);
+      ['with a zone offset, in the past', '2024-03-01T11:00:00+02:00', '2024-03-01T09:00:00.000Z'],
+    ])('accepts detectedAt %s, normalised to UTC', (_label, detectedAt, stored = detectedAt) => {
+      spec.given([]).when(declare({ detectedAt })).then([declaredEvent({ detectedAt: stored, occurredAt: NOW })]);
     });
 
     it('rejects detectedAt beyond the clock-skew allowance', () => {
@@ -498,10 +498,11 @@ describe('incident decider', () => {
     it.each([
       ['back-dated within the incident', T2],
       ['back-dated before the declaration', '2024-03-01T09:30:00.000Z'],
-      ['with a zone offset', '2024-03-01T12:30:00+01:00'],
+      ['with a zone offset', '2024-03-01T12:30:00+01:00', '2024-03-01T11:30:00.000Z'],
+      ['without milliseconds', '2024-03-01T09:30:00Z', '2024-03-01T09:30:00.000Z'],
       ['within the clock-skew allowance', at(NOW_MS + CLOCK_SKEW_ALLOWANCE_MS)],
-    ])('keeps an occurredAt %s as given', (_label, occurredAt) => {
-      spec.given(HISTORY.investigating).when(addNote(occurredAt)).then([note(occurredAt)]);
+    ])('keeps an occurredAt %s, normalised to UTC', (_label, occurredAt, stored = occurredAt) => {
+      spec.given(HISTORY.investigating).when(addNote(occurredAt)).then([note(stored)]);
     });
 
     it('rejects an occurredAt beyond the clock-skew allowance', () => {

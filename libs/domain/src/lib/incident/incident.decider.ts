@@ -191,8 +191,7 @@ export const incidentDecider: Decider<IncidentCommand, IncidentEvent, IncidentSt
 
 function declare(command: DeclareIncident): IncidentDeclared {
   const { data, metadata } = command;
-  const detectedAt = data.detectedAt ?? metadata.now;
-  assertNotInFuture('detectedAt', detectedAt, metadata.now);
+  const detectedAt = pastTimestamp('detectedAt', data.detectedAt ?? metadata.now, metadata.now);
   return {
     type: 'IncidentDeclared',
     data: {
@@ -305,9 +304,8 @@ function changeStatus(command: ChangeIncidentStatus, state: Incident): IncidentS
 
 function addNote(command: AddIncidentNote, state: Incident): IncidentNoteAdded {
   const { text, occurredAt } = command.data;
-  const at = occurredAt ?? command.metadata.now;
   // Back-dated notes may even precede the declaration: responders often log what happened before anyone declared.
-  assertNotInFuture('occurredAt', at, command.metadata.now);
+  const at = pastTimestamp('occurredAt', occurredAt ?? command.metadata.now, command.metadata.now);
   return { type: 'IncidentNoteAdded', data: { incidentId: state.id, text, occurredAt: at } };
 }
 
@@ -378,7 +376,8 @@ function notAllowedFrom(
  */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function assertNotInFuture(field: 'occurredAt' | 'detectedAt', value: string, now: string): void {
+/** Validates a client-given time and normalises it to UTC with milliseconds, as every other time in the log. */
+function pastTimestamp(field: 'occurredAt' | 'detectedAt', value: string, now: string): string {
   const at = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(at)) {
     const message = 'must be an ISO-8601 timestamp with a time zone, e.g. 2024-05-01T09:30:00Z';
@@ -393,6 +392,7 @@ function assertNotInFuture(field: 'occurredAt' | 'detectedAt', value: string, no
     const message = `must not be in the future (now is ${now}; up to ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes of clock skew are tolerated)`;
     throw new DomainValidationError('TIMESTAMP_IN_FUTURE', `${field} ${value} ${message}`, [{ field, message }]);
   }
+  return new Date(at).toISOString();
 }
 
 function formatList(items: readonly string[]): string {

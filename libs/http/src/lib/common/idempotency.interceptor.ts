@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, of, switchMap, type Observable } from 'rxjs';
 import { Problem } from '../problem/problem';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@causeway/event-store';
 
 const REPLAYED_HEADERS = ['etag', 'location'];
 

@@ -20,7 +20,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    forbidUnknownValues: false,
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => Problem.validation(flattenValidationErrors(errors)),
