@@ -18,6 +18,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     incidents: { type: 'string', default: '500' },
     port: { type: 'string', default: '3917' },
+    /** Extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it. */
+    'node-args': { type: 'string', default: '' },
   },
 });
 const connections = Number(values.connections);
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, 'tools', 'build.js')], { cwd: root, stdio: 'ignore' });
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-http-'));
   const started = Date.now();
-  const server = spawn(process.execPath, [join(root, 'dist/apps/server/src/main.js')], {
+  const server = spawn(process.execPath, [...values['node-args'].split(' ').filter(Boolean), join(root, 'dist/apps/server/src/main.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN, CAUSEWAY_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

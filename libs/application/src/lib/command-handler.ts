@@ -33,12 +33,26 @@ type AnyDomainEvent = DomainEvent<string, { readonly occurredAt: string }>;
 
 /** Without If-Match, writers to one stream are serialised by retrying on conflict (API.md). */
 const MAX_ATTEMPTS = 50;
+/** Streams whose folded state is kept between commands (least recently used are dropped). */
+const STATE_CACHE_SIZE = 10_000;
+
+interface CachedState {
+  readonly version: number;
+  readonly position: number;
+  readonly state: unknown;
+}
 
 /**
  * The whole write path: read the stream, fold `evolve`, `decide`, append with the version read as
  * the expected version. Pure rules stay in the decider; this only does I/O and retries.
  */
 export class CommandHandler {
+  /**
+   * Folded state per stream, so a command reads only the events appended since (by any process)
+   * instead of the whole stream. States are immutable values, so sharing them is safe.
+   */
+  private readonly states = new Map<string, CachedState>();
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
@@ -51,11 +65,13 @@ export class CommandHandler {
     context: CommandContext,
   ): Promise<CommandResult<State>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const stored = await this.store.readStream(streamId);
-      const version = stored.length;
-      const state = fold(decider, stored);
+      let { version, state, position } = await this.load(decider, streamId);
 
       if (context.idempotencySeed) {
+        // Rare path: a retry must see its own earlier event ids, so read the whole stream.
+        const stored = await this.store.readStream(streamId);
+        ({ version, state } = { version: stored.length, state: fold(decider, stored) });
+        position = stored.at(-1)?.position ?? 0;
         const replay = this.findReplay(context.idempotencySeed, streamId, stored, state);
         if (replay) return replay;
       }
@@ -67,11 +83,12 @@ export class CommandHandler {
       const decided = decider.decide(buildCommand({ actor: context.actor, now }), state);
       const events = decided.map((event, index) => this.toNewEvent(event, index, context));
       if (events.length === 0) {
-        return { streamId, version, position: stored.at(-1)?.position ?? 0, state, events, replayed: false };
+        return { streamId, version, position, state, events, replayed: false };
       }
       try {
         const result = await this.store.append(streamId, events, { expectedVersion: version === 0 ? 'no_stream' : version });
         const next = decided.reduce(decider.evolve, state);
+        if (!result.duplicate) this.remember(streamId, { version: result.nextVersion, position: result.lastPosition, state: next });
         return { streamId, version: result.nextVersion, position: result.lastPosition, state: next, events, replayed: result.duplicate };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -79,6 +96,29 @@ export class CommandHandler {
       }
     }
     throw new ConcurrencyExhaustedError(streamId, MAX_ATTEMPTS);
+  }
+
+  private async load<Command, Event extends AnyDomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+  ): Promise<{ version: number; state: State; position: number }> {
+    const cached = this.states.get(streamId);
+    const from = cached ? { version: cached.version, state: cached.state as State, position: cached.position } : { version: 0, state: decider.initialState(), position: 0 };
+    const newer = await this.store.readStream(streamId, { fromVersion: from.version + 1 });
+    if (newer.length === 0) return from;
+    const loaded = {
+      version: newer[newer.length - 1].version,
+      position: newer[newer.length - 1].position,
+      state: newer.reduce((state, event) => decider.evolve(state, toDomainEvent<Event>(event)), from.state),
+    };
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  private remember(streamId: string, entry: CachedState): void {
+    this.states.delete(streamId);
+    this.states.set(streamId, entry);
+    if (this.states.size > STATE_CACHE_SIZE) this.states.delete(this.states.keys().next().value as string);
   }
 
   /** A command whose first event id is already in this stream was applied before: answer as then. */
