@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { EventStore } from '@causeway/event-store';
-import { Projector } from '@causeway/read-models';
+import { Projector, withConnectionLock } from '@causeway/read-models';
 import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from '../tokens';
@@ -38,7 +38,7 @@ export class HealthController {
       async () => {
         const session = this.indicators.check('readStore');
         try {
-          await this.readModels.query('SELECT 1');
+          await withConnectionLock(this.readModels, () => this.readModels.query('SELECT 1'));
           return session.up({ checkpoint: await this.projector.checkpoint() });
         } catch (error) {
           return session.down({ message: error instanceof Error ? error.message : String(error) });

@@ -1,0 +1,81 @@
+import {
+  evolveIncident,
+  INCIDENT_EVENT_TYPES,
+  type Incident,
+  type IncidentEvent,
+  type IncidentEventType,
+} from '@causeway/domain';
+import type { StoredEvent } from '@causeway/event-store';
+import { toUtcIso, toUtcIsoOrNull } from './iso-time';
+
+/** The incident resource of API.md, plus where in the log it was last changed. */
+export interface IncidentSummary extends Incident {
+  /** Maintained by the action-item projection; the incident events never change them. */
+  readonly openActionItems: number;
+  readonly overdueActionItems: number;
+  /** Stream version of the last applied event: the resource's ETag. */
+  readonly version: number;
+  /** Global position of the last applied event. */
+  readonly lastPosition: number;
+}
+
+export const INCIDENT_SUMMARY_EVENT_TYPES: readonly IncidentEventType[] = INCIDENT_EVENT_TYPES;
+
+const HANDLED = new Set<string>(INCIDENT_SUMMARY_EVENT_TYPES);
+
+export function isIncidentEvent(event: StoredEvent): boolean {
+  return HANDLED.has(event.type);
+}
+
+/** The stored event as the domain's own event type; call only after `isIncidentEvent`. */
+export function asIncidentEvent(event: StoredEvent): IncidentEvent {
+  return { type: event.type, data: event.data } as unknown as IncidentEvent;
+}
+
+/** The incident an event belongs to, or null for events of other aggregates. */
+export function incidentIdOf(event: StoredEvent): string | null {
+  if (!isIncidentEvent(event)) return null;
+  const id = event.data['incidentId'];
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Pure: the summary after `event`. Lifecycle rules live in the domain's `evolveIncident`; this only
+ * adds what the read side needs (version, position, UTC times) and makes replays harmless: an event
+ * whose stream version is not newer than the document's is already in it.
+ */
+export function evolveIncidentSummary(doc: IncidentSummary | null, event: StoredEvent): IncidentSummary | null {
+  if (!isIncidentEvent(event)) return doc;
+  if (doc !== null && event.version <= doc.version) return doc;
+  if (doc === null && event.type !== 'IncidentDeclared') {
+    // Only a corrupt stream starts without a declaration. The timeline still shows the event; failing
+    // here would stop every read model behind one bad stream.
+    return null;
+  }
+  const state = evolveIncident(doc, asIncidentEvent(event));
+  if (state === null) return null;
+  return {
+    id: state.id,
+    title: state.title,
+    severity: state.severity,
+    status: state.status,
+    service: state.service,
+    team: state.team,
+    vendorSite: state.vendorSite,
+    summary: state.summary,
+    commander: state.commander,
+    roles: state.roles,
+    labels: state.labels,
+    escalationLevel: state.escalationLevel,
+    declaredAt: toUtcIso(state.declaredAt),
+    detectedAt: toUtcIso(state.detectedAt),
+    acknowledgedAt: toUtcIsoOrNull(state.acknowledgedAt),
+    mitigatedAt: toUtcIsoOrNull(state.mitigatedAt),
+    resolvedAt: toUtcIsoOrNull(state.resolvedAt),
+    closedAt: toUtcIsoOrNull(state.closedAt),
+    openActionItems: doc?.openActionItems ?? 0,
+    overdueActionItems: doc?.overdueActionItems ?? 0,
+    version: event.version,
+    lastPosition: event.position,
+  };
+}

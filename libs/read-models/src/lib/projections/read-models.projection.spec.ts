@@ -1,0 +1,58 @@
+import type { IncidentEvent } from '@causeway/domain';
+import { affectedIds, projectBatch } from './read-models.projection';
+import { StoredEventFixture } from './stored-event.fixture';
+
+const at = '2026-11-21T10:00:00.000Z';
+const declared = (incidentId: string): IncidentEvent => ({
+  type: 'IncidentDeclared',
+  data: {
+    incidentId,
+    title: `Incident ${incidentId}`,
+    severity: 'SEV3',
+    service: 'web',
+    team: null,
+    vendorSite: null,
+    summary: null,
+    commander: null,
+    detectedAt: at,
+    labels: {},
+    occurredAt: at,
+  },
+});
+const note = (incidentId: string, text: string): IncidentEvent => ({ type: 'IncidentNoteAdded', data: { incidentId, text, occurredAt: at } });
+
+describe('projectBatch', () => {
+  it('writes each touched incident once, in its state after the batch, and every timeline entry in order', () => {
+    const log = new StoredEventFixture();
+    const events = [
+      log.incident(declared('a')),
+      log.incident(declared('b')),
+      log.incident(note('a', 'one')),
+      log.apiKey({ type: 'ApiKeyCreated', data: { keyId: 'k', name: 'ci', role: 'lead', keyHash: 'h', keyPrefix: 'cw_', occurredAt: at } }),
+      log.incident(note('a', 'two')),
+      log.store('action-item-x', { type: 'ActionItemCreated', data: { occurredAt: at } }, 'bob'),
+    ];
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a', 'b'], apiKeyIds: ['k'] });
+
+    const changes = projectBatch(events, new Map(), new Map());
+    expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([
+      ['a', 3, 5],
+      ['b', 1, 2],
+    ]);
+    expect(changes.entries.map((entry) => entry.position)).toEqual([1, 2, 3, 5]);
+    expect(changes.apiKeys.map((key) => key.id)).toEqual(['k']);
+  });
+
+  it('continues from the stored documents and leaves unchanged ones out', () => {
+    const log = new StoredEventFixture();
+    const first = projectBatch([log.incident(declared('a')), log.incident(declared('b'))], new Map(), new Map());
+    const stored = new Map(first.incidents.map((doc) => [doc.id, doc]));
+
+    const next = projectBatch([log.incident(note('b', 'later'))], stored, new Map());
+    expect(next.incidents).toEqual([{ ...stored.get('b'), version: 2, lastPosition: 3 }]);
+
+    // A replayed batch changes no document (the timeline rows are ignored by position when stored).
+    const replayed = projectBatch([log.incident(declared('a'))].map((event) => ({ ...event, version: 1 })), stored, new Map());
+    expect(replayed.incidents).toEqual([]);
+  });
+});

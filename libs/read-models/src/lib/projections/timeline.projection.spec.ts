@@ -1,0 +1,150 @@
+import type { IncidentEscalated, IncidentEvent } from '@causeway/domain';
+import { StoredEventFixture } from './stored-event.fixture';
+import { SUMMARY_TEXT_MAX, toTimelineEntry } from './timeline.projection';
+
+const id = '0192f0c4-0000-7000-8000-000000000001';
+const at = '2026-11-21T10:00:00.000Z';
+
+function line(event: IncidentEvent, actor = 'alice'): string | undefined {
+  return toTimelineEntry(new StoredEventFixture().incident(event, actor))?.summary;
+}
+
+const escalation = (overrides: Partial<IncidentEscalated['data']>): IncidentEscalated => ({
+  type: 'IncidentEscalated',
+  data: {
+    incidentId: id,
+    reason: 'no response',
+    fromLevel: 1,
+    toLevel: 2,
+    toTeam: null,
+    severity: null,
+    previousSeverity: null,
+    auto: false,
+    policyId: null,
+    policyVersion: null,
+    target: null,
+    occurredAt: at,
+    ...overrides,
+  },
+});
+
+describe('toTimelineEntry', () => {
+  it('maps the envelope: position, business time in UTC, log time, actor, type and data', () => {
+    const stored = new StoredEventFixture('2026-11-21T12:00:00.000Z').incident(
+      { type: 'IncidentNoteAdded', data: { incidentId: id, text: 'DNS flapped', occurredAt: '2026-11-21T09:30:00+01:00' } },
+      'carol',
+    );
+    expect(toTimelineEntry(stored)).toEqual({
+      position: 1,
+      incidentId: id,
+      occurredAt: '2026-11-21T08:30:00.000Z',
+      recordedAt: '2026-11-21T12:00:00.000Z',
+      type: 'IncidentNoteAdded',
+      actor: 'carol',
+      summary: 'Note by carol: DNS flapped',
+      data: { incidentId: id, text: 'DNS flapped', occurredAt: '2026-11-21T09:30:00+01:00' },
+    });
+  });
+
+  it('is null for events that are not on an incident timeline', () => {
+    const log = new StoredEventFixture();
+    expect(
+      toTimelineEntry(
+        log.apiKey({ type: 'ApiKeyRevoked', data: { keyId: 'k', occurredAt: at } }),
+      ),
+    ).toBeNull();
+  });
+
+  describe('summary lines', () => {
+    it.each<[string, IncidentEvent, string]>([
+      [
+        'declared',
+        {
+          type: 'IncidentDeclared',
+          data: {
+            incidentId: id,
+            title: 'Checkout latency',
+            severity: 'SEV2',
+            service: 'checkout',
+            team: null,
+            vendorSite: null,
+            summary: null,
+            commander: null,
+            detectedAt: at,
+            labels: {},
+            occurredAt: at,
+          },
+        },
+        'Incident declared (SEV2) on checkout by alice: Checkout latency',
+      ],
+      ['acknowledged', { type: 'IncidentAcknowledged', data: { incidentId: id, note: null, occurredAt: at } }, 'Acknowledged by alice'],
+      [
+        'acknowledged with a note',
+        { type: 'IncidentAcknowledged', data: { incidentId: id, note: 'looking', occurredAt: at } },
+        'Acknowledged by alice: looking',
+      ],
+      ['escalated', escalation({}), 'Escalated to level 2 by alice: no response'],
+      ['escalated to a team', escalation({ toTeam: 'payments' }), 'Escalated to level 2 (team payments) by alice: no response'],
+      [
+        'escalated with a severity change',
+        escalation({ toLevel: 3, toTeam: 'sre', severity: 'SEV1', previousSeverity: 'SEV3' }),
+        'Escalated to level 3 (team sre, SEV3 → SEV1) by alice: no response',
+      ],
+      [
+        'escalated by a policy',
+        escalation({ auto: true, policyId: 'p1', policyVersion: 2, target: { team: 'db', person: 'frank' } }),
+        'Escalated automatically to level 2 (team db, person frank) by alice: no response',
+      ],
+      [
+        'severity raised',
+        { type: 'IncidentSeverityChanged', data: { incidentId: id, from: 'SEV3', to: 'SEV1', reason: 'customer impact widened', occurredAt: at } },
+        'Severity raised SEV3 → SEV1 by alice: customer impact widened',
+      ],
+      [
+        'severity lowered',
+        { type: 'IncidentSeverityChanged', data: { incidentId: id, from: 'SEV1', to: 'SEV4', reason: 'contained', occurredAt: at } },
+        'Severity lowered SEV1 → SEV4 by alice: contained',
+      ],
+      [
+        'status changed',
+        { type: 'IncidentStatusChanged', data: { incidentId: id, from: 'investigating', to: 'identified', note: null, occurredAt: at } },
+        'Status investigating → identified by alice',
+      ],
+      [
+        'status changed with a note',
+        { type: 'IncidentStatusChanged', data: { incidentId: id, from: 'identified', to: 'monitoring', note: 'fix deployed', occurredAt: at } },
+        'Status identified → monitoring by alice: fix deployed',
+      ],
+      ['note', { type: 'IncidentNoteAdded', data: { incidentId: id, text: 'restarted pods', occurredAt: at } }, 'Note by alice: restarted pods'],
+      [
+        'role assigned',
+        { type: 'IncidentRoleAssigned', data: { incidentId: id, role: 'commander', assignee: 'dave', previousAssignee: null, occurredAt: at } },
+        'Role commander assigned to dave by alice',
+      ],
+      [
+        'role reassigned',
+        { type: 'IncidentRoleAssigned', data: { incidentId: id, role: 'scribe', assignee: 'dave', previousAssignee: 'erin', occurredAt: at } },
+        'Role scribe assigned to dave (replacing erin) by alice',
+      ],
+      [
+        'resolved',
+        { type: 'IncidentResolved', data: { incidentId: id, resolution: 'rolled back', from: 'monitoring', occurredAt: at } },
+        'Resolved by alice: rolled back',
+      ],
+      ['reopened', { type: 'IncidentReopened', data: { incidentId: id, reason: 'errors again', occurredAt: at } }, 'Reopened by alice: errors again'],
+      ['closed', { type: 'IncidentClosed', data: { incidentId: id, occurredAt: at } }, 'Closed by alice'],
+    ])('%s', (_name, event, expected) => {
+      expect(line(event)).toBe(expected);
+    });
+
+    it('keeps free text on one line and cuts it short; data keeps the full text', () => {
+      const text = `first line\n\nsecond\tline ${'x'.repeat(500)}`;
+      const stored = new StoredEventFixture().incident({ type: 'IncidentNoteAdded', data: { incidentId: id, text, occurredAt: at } }, 'bob');
+      const entry = toTimelineEntry(stored)!;
+      expect(entry.summary).toMatch(/^Note by bob: first line second line x+…$/);
+      expect(entry.summary).not.toContain('\n');
+      expect(entry.summary.length).toBe('Note by bob: '.length + SUMMARY_TEXT_MAX);
+      expect(entry.data['text']).toBe(text);
+    });
+  });
+});

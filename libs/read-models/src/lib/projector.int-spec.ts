@@ -1,0 +1,252 @@
+import type { CommandContext, IncidentCommandInput } from '@causeway/application';
+import { DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
+import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
+import type { AppliedBatch } from './projector';
+import { IncidentQueries } from './queries/incident.queries';
+import { TimelineQueries } from './queries/timeline.queries';
+import { ApiKeyQueries } from './queries/api-key.queries';
+import { ReadModelFixture, seededRandom } from './testing/read-model.fixture';
+
+const alice: CommandContext = { actor: 'alice' };
+
+describe('Projector (real SQLite event store and read-model files)', () => {
+  let fx: ReadModelFixture;
+
+  beforeEach(async () => {
+    fx = await ReadModelFixture.open();
+  });
+
+  afterEach(async () => {
+    await fx.close();
+  });
+
+  async function declare(title = 'Checkout latency', severity: Severity = 'SEV2'): Promise<string> {
+    const result = await fx.commands.declare({ title, severity, service: 'checkout', team: 'payments' }, alice);
+    return result.incidentId;
+  }
+
+  it('projects incidents, timelines and API keys, one entry per event', async () => {
+    const id = await declare();
+    fx.clock.advance(60_000);
+    await fx.commands.execute(id, { type: 'AcknowledgeIncident', data: { note: 'on it' } }, { actor: 'carol' });
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'restarted pods' } }, alice);
+    await fx.commands.execute(id, { type: 'AssignIncidentRole', data: { role: 'commander', assignee: 'dave' } }, alice);
+    await fx.commands.execute(id, { type: 'ChangeIncidentSeverity', data: { severity: 'SEV1', reason: 'customer impact widened' } }, alice);
+    const key = await fx.apiKeyCommands.create({ name: 'ci', role: 'responder' }, { actor: 'root' });
+
+    const projector = fx.projector();
+    expect(await projector.catchUp()).toBe(6);
+    expect(await projector.checkpoint()).toBe(6);
+
+    const incident = await new IncidentQueries(fx.dataSource).get(id);
+    expect(incident).toMatchObject({
+      id,
+      status: 'declared',
+      severity: 'SEV1',
+      commander: 'dave',
+      roles: { commander: 'dave' },
+      acknowledgedAt: '2026-11-21T10:01:00.000Z',
+      declaredAt: '2026-11-21T10:00:00.000Z',
+      version: 5,
+      lastPosition: 5,
+      openActionItems: 0,
+    });
+    const timeline = await new TimelineQueries(fx.dataSource).list(id);
+    expect(timeline.items.map((entry) => entry.summary)).toEqual([
+      'Incident declared (SEV2) on checkout by alice: Checkout latency',
+      'Acknowledged by carol: on it',
+      'Note by alice: restarted pods',
+      'Role commander assigned to dave by alice',
+      'Severity raised SEV2 → SEV1 by alice: customer impact widened',
+    ]);
+    expect(await new ApiKeyQueries(fx.dataSource).get(key.id)).toMatchObject({ name: 'ci', role: 'responder', createdBy: 'root', revokedAt: null });
+    expect(await projector.catchUp()).toBe(0);
+  });
+
+  it('writes rows and checkpoint in one transaction: a failing write moves neither, and the retry applies each event once', async () => {
+    const id = await declare();
+    const projector = fx.projector();
+    await projector.catchUp();
+    const before = await fx.dump();
+
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'first' } }, alice);
+    await fx.commands.execute(id, { type: 'AcknowledgeIncident', data: {} }, alice);
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'boom' } }, alice);
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'last' } }, alice);
+    // A real database failure in the middle of the batch: the incident upsert has already run.
+    await fx.dataSource.query(
+      `CREATE TRIGGER fail_boom BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+    );
+
+    await expect(projector.catchUp()).rejects.toThrow('simulated crash');
+    expect(await projector.checkpoint()).toBe(1);
+    expect(await fx.dump()).toEqual(before);
+
+    await fx.dataSource.query('DROP TRIGGER fail_boom');
+    expect(await projector.catchUp()).toBe(4);
+    const after = await fx.dump();
+    expect(after.timeline).toHaveLength(5);
+    expect(new Set(after.timeline.map((row) => (row as { position: number }).position)).size).toBe(5);
+    expect(await new IncidentQueries(fx.dataSource).get(id)).toMatchObject({ version: 5, lastPosition: 5 });
+
+    // A restarted process (new projector, same files) has nothing left to do.
+    const restarted = fx.projector();
+    expect(await restarted.catchUp()).toBe(0);
+    expect(await fx.dump()).toEqual(after);
+  });
+
+  it('rebuild from position 0 gives exactly the live result after a varied workload', async () => {
+    const projector = fx.projector({ batchSize: 64 });
+    const batches: AppliedBatch[] = [];
+    projector.onApplied((batch) => batches.push(batch));
+    await projector.start();
+
+    const ids = await runWorkload(fx, 60, 900, 7);
+    await fx.apiKeyCommands.create({ name: 'ops', role: 'lead' }, { actor: 'root' });
+    const doomed = await fx.apiKeyCommands.create({ name: 'old', role: 'auditor' }, { actor: 'root' });
+    await fx.apiKeyCommands.revoke(doomed.id, { actor: 'root' });
+
+    const head = await fx.store.headPosition();
+    const types = new Set((await fx.store.readAll({ after: 0, limit: head })).map((event) => event.type));
+    expect(types).toEqual(new Set([...INCIDENT_EVENT_TYPES, 'ApiKeyCreated', 'ApiKeyRevoked']));
+    expect(await projector.waitFor(head, 10_000)).toBe(true);
+    const live = await fx.dump();
+    expect(live.incidents).toHaveLength(ids.length);
+    expect(batches.every((batch) => !batch.replay)).toBe(true);
+    expect(batches.flatMap((batch) => batch.events.map((event) => event.position))).toEqual(range(1, head));
+
+    // Each document equals the pure projection folded over its own stream.
+    const queries = new IncidentQueries(fx.dataSource);
+    for (const id of ids.slice(0, 15)) {
+      const folded = (await fx.store.readStream(`incident-${id}`)).reduce<IncidentSummary | null>(evolveIncidentSummary, null);
+      expect(await queries.get(id)).toEqual(folded);
+    }
+
+    const result = await projector.rebuild();
+    expect(result.events).toBe(head);
+    expect(await fx.dump()).toEqual(live);
+    expect(await projector.checkpoint()).toBe(head);
+    expect(batches.some((batch) => batch.replay)).toBe(true);
+
+    // Live following resumed after the rebuild.
+    const after = await fx.commands.execute(ids[0], { type: 'AddIncidentNote', data: { text: 'after rebuild' } }, alice);
+    expect(await projector.waitFor(after.position, 5000)).toBe(true);
+  });
+
+  it('waitFor resolves once the checkpoint reaches the position, and false on timeout', async () => {
+    const projector = fx.projector();
+    await projector.start();
+    const heard: number[] = [];
+    projector.onApplied(({ position }) => heard.push(position));
+
+    const id = await declare();
+    const noted = await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'x' } }, alice);
+    expect(await projector.waitFor(noted.position, 5000)).toBe(true);
+    expect(heard.at(-1)).toBeGreaterThanOrEqual(noted.position);
+    expect((await new IncidentQueries(fx.dataSource).get(id))?.version).toBe(2);
+
+    const started = Date.now();
+    expect(await projector.waitFor(noted.position + 10, 100)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('waitFor catches up by itself when the projector is not following the log', async () => {
+    const projector = fx.projector();
+    const id = await declare();
+    const result = await fx.commands.execute(id, { type: 'AcknowledgeIncident', data: {} }, alice);
+    expect(await projector.waitFor(result.position, 5000)).toBe(true);
+    expect(await projector.checkpoint()).toBe(result.position);
+  });
+
+  it('concurrent catch-up callers share one run', async () => {
+    await declare();
+    await declare('Second');
+    const projector = fx.projector();
+    const first = projector.catchUp();
+    const second = projector.catchUp();
+    expect(second).toBe(first);
+    expect(await first).toBe(2);
+  });
+
+  it('the live projector survives a failing batch and resumes from its checkpoint', async () => {
+    const projector = fx.projector();
+    await projector.start();
+    const id = await declare();
+    expect(await projector.waitFor(1, 5000)).toBe(true);
+    await fx.dataSource.query(
+      `CREATE TRIGGER fail_boom BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+    );
+    const boom = await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'boom' } }, alice);
+    expect(await projector.waitFor(boom.position, 300)).toBe(false);
+    expect(fx.logger.errors.join('\n')).toContain('simulated crash');
+
+    await fx.dataSource.query('DROP TRIGGER fail_boom');
+    expect(await projector.waitFor(boom.position, 5000)).toBe(true);
+    expect((await new TimelineQueries(fx.dataSource).list(id)).items).toHaveLength(2);
+  });
+
+  it('a listener that throws does not stop projection', async () => {
+    const projector = fx.projector();
+    projector.onApplied(() => {
+      throw new Error('listener broke');
+    });
+    const seen: number[] = [];
+    projector.onApplied(({ entries }) => seen.push(...entries.map((entry) => entry.position)));
+    await projector.start();
+    await declare();
+    expect(await projector.waitFor(1, 5000)).toBe(true);
+    expect(seen).toEqual([1]);
+    expect(fx.logger.errors.join('\n')).toContain('listener broke');
+  });
+});
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+}
+
+/**
+ * Many incidents driven through random commands, as the HTTP API would send them; commands the
+ * domain refuses in the current state are simply skipped.
+ */
+async function runWorkload(fx: ReadModelFixture, incidents: number, steps: number, seed: number): Promise<string[]> {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const people = ['alice', 'bob', 'carol', 'dave', 'erin'];
+  const ids: string[] = [];
+  for (let i = 0; i < incidents; i++) {
+    fx.clock.advance(Math.floor(random() * 3) * 1000);
+    const result = await fx.commands.declare(
+      {
+        title: `Incident ${i} ${pick(['latency', 'errors', 'outage'])}`,
+        severity: pick(SEVERITIES),
+        service: pick(['checkout', 'search', 'auth']),
+        team: pick(['payments', 'core', undefined]),
+        vendorSite: pick(['eu-west', 'us-east', undefined]),
+        summary: random() < 0.5 ? 'customers see errors' : undefined,
+        labels: { region: pick(['eu', 'us']) },
+      },
+      { actor: pick(people) },
+    );
+    ids.push(result.incidentId);
+  }
+  for (let step = 0; step < steps; step++) {
+    fx.clock.advance(Math.floor(random() * 20) * 1000);
+    const inputs: IncidentCommandInput[] = [
+      { type: 'AcknowledgeIncident', data: random() < 0.5 ? { note: 'looking' } : {} },
+      { type: 'EscalateIncident', data: { reason: 'need help', toTeam: pick(['sre', 'db']), severity: pick(SEVERITIES) } },
+      { type: 'ChangeIncidentSeverity', data: { severity: pick(SEVERITIES), reason: 'reassessed' } },
+      { type: 'ChangeIncidentStatus', data: { status: pick(['investigating', 'identified', 'monitoring'] as const), note: 'progress' } },
+      { type: 'AddIncidentNote', data: { text: `note ${step}`, occurredAt: random() < 0.3 ? fx.clock.iso(-3_600_000) : undefined } },
+      { type: 'AssignIncidentRole', data: { role: pick(INCIDENT_ROLES), assignee: pick(people) } },
+      { type: 'ResolveIncident', data: { resolution: 'fixed' } },
+      { type: 'ReopenIncident', data: { reason: 'came back' } },
+      { type: 'CloseIncident', data: {} },
+    ];
+    try {
+      await fx.commands.execute(pick(ids), pick(inputs), { actor: pick(people) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return ids;
+}
