@@ -1,0 +1,195 @@
+/**
+ * Event store throughput against the disk's own durable-commit rate.
+ *
+ *   node -r @swc-node/register bench/store.bench.ts --backend sqlite --events 100000 --streams 1000 --writers 16 --batch 100
+ *
+ * K writers append batches of B events to random streams of their own (so expected-version checks
+ * never conflict, as with one command handler per incident) until N events are stored. The same run
+ * measures a plain better-sqlite3 loop of durable one-row transactions on the same disk, so the
+ * result can be read as a ratio that depends less on the machine. One JSON line on stdout; progress
+ * and diagnostics (CPU time per event) on stderr.
+ *
+ * Other flags: `--raw-seconds S` (baseline duration, 2), `--warmup W` (events appended to a scratch
+ * store first so the measured run is JIT-warm, 20000; 0 to skip), `--verify` (re-hash the log after).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { createEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
+
+interface BenchArgs {
+  readonly backend: 'sqlite';
+  readonly events: number;
+  readonly streams: number;
+  readonly writers: number;
+  readonly batch: number;
+  readonly rawSeconds: number;
+  readonly warmup: number;
+  readonly verify: boolean;
+}
+
+function parseArgs(argv: readonly string[]): BenchArgs {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) flags.add(arg.slice(2));
+    else values.set(arg.slice(2), argv[++i]);
+  }
+  const int = (name: string, fallback: number): number => {
+    const raw = values.get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+    return n;
+  };
+  const backend = values.get('backend') ?? 'sqlite';
+  if (backend !== 'sqlite') throw new Error(`--backend ${backend} is not supported yet (only sqlite)`);
+  return {
+    backend,
+    events: int('events', 100_000),
+    streams: int('streams', 1000),
+    writers: int('writers', 16),
+    batch: int('batch', 100),
+    rawSeconds: int('raw-seconds', 2),
+    warmup: values.get('warmup') === '0' ? 0 : int('warmup', 20_000),
+    verify: flags.has('verify'),
+  };
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+/** Durable single-row commits per second on this disk: the baseline group commit must beat. */
+function measureRawInserts(dir: string, seconds: number): number {
+  const db = new Database(join(dir, 'raw.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
+    // Autocommit: each run() is its own transaction, so each row pays one WAL fsync.
+    const insert = db.prepare<[string]>('INSERT INTO scratch (payload) VALUES (?)');
+    const payload = JSON.stringify({ note: 'x'.repeat(120) });
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    let rows = 0;
+    while (performance.now() < until) {
+      insert.run(payload);
+      rows++;
+    }
+    return rows / ((performance.now() - started) / 1000);
+  } finally {
+    db.close();
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+const round = (n: number, digits: number): number => Number(n.toFixed(digits));
+
+async function runWriters(store: EventStore, args: BenchArgs): Promise<{ seconds: number; latencies: number[] }> {
+  let remaining = args.events;
+  const latencies: number[] = [];
+  const occurredAt = new Date().toISOString();
+
+  // Stream ids shaped like the real ones (`incident-<uuid>`): their length decides index sizes.
+  const streamIds = Array.from({ length: args.streams }, () => `incident-${uuidv7()}`);
+
+  async function writer(index: number): Promise<void> {
+    const own = streamIds.filter((_, s) => s % args.writers === index);
+    if (own.length === 0) return;
+    const versions = new Map<string, number>();
+    while (remaining > 0) {
+      const size = Math.min(args.batch, remaining);
+      remaining -= size;
+      const streamId = own[Math.floor(Math.random() * own.length)];
+      const version = versions.get(streamId) ?? 0;
+      const events: NewEvent[] = [];
+      for (let i = 0; i < size; i++) {
+        events.push({
+          id: uuidv7(),
+          type: 'IncidentNoteAdded',
+          data: { incidentId: streamId, text: 'Customer-facing latency is back under the SLO after the failover.', seq: version + i + 1 },
+          metadata: { actor: `writer-${index}`, occurredAt, correlationId: streamId },
+        });
+      }
+      const started = performance.now();
+      const result = await store.append(streamId, events, { expectedVersion: version });
+      latencies.push(performance.now() - started);
+      versions.set(streamId, result.nextVersion);
+    }
+  }
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: args.writers }, (_, i) => writer(i)));
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
+  try {
+    log(`raw durable single-row inserts for ${args.rawSeconds}s ...`);
+    const rawInsertPerSec = measureRawInserts(dir, args.rawSeconds);
+    log(`raw: ${Math.round(rawInsertPerSec)}/s; appending ${args.events} events ...`);
+
+    if (args.warmup > 0) {
+      // Steady-state numbers: the same code path first runs on a scratch store so the JIT has
+      // compiled it; the measured store starts empty.
+      const scratch = await createEventStore({ store: args.backend, dataDir: join(dir, 'warmup') });
+      await runWriters(scratch, { ...args, events: args.warmup });
+      await scratch.close();
+      log(`warmed up with ${args.warmup} events`);
+    }
+
+    const store = await createEventStore({ store: args.backend, dataDir: join(dir, 'store') });
+    const cpuBefore = process.cpuUsage();
+    const { seconds, latencies } = await runWriters(store, args);
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU time is far less disturbed by other load on the machine than wall time: a sanity check.
+    log(`cpu: ${((cpu.user + cpu.system) / args.events).toFixed(2)} µs/event (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s)`);
+    const head = await store.headPosition();
+    if (head !== args.events) throw new Error(`expected ${args.events} events in the log, found ${head}`);
+    if (args.verify) {
+      const verified = await store.verify();
+      log(`verify: ${JSON.stringify(verified)}`);
+      if (!verified.ok) throw new Error('hash chain broken');
+    }
+    await store.close();
+
+    latencies.sort((a, b) => a - b);
+    const eventsPerSec = args.events / seconds;
+    process.stdout.write(
+      `${JSON.stringify({
+        backend: args.backend,
+        events: args.events,
+        streams: args.streams,
+        writers: args.writers,
+        batch: args.batch,
+        seconds: round(seconds, 3),
+        eventsPerSec: Math.round(eventsPerSec),
+        p50Ms: round(percentile(latencies, 50), 3),
+        p99Ms: round(percentile(latencies, 99), 3),
+        rawInsertPerSec: Math.round(rawInsertPerSec),
+        ratioToRaw: round(eventsPerSec / rawInsertPerSec, 2),
+      })}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

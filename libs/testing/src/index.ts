@@ -1,0 +1,2 @@
+export * from './lib/temp-dir';
+export * from './lib/event-store-contract';
