@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyCommands, CLOCK, CommandHandler, IDEMPOTENCY_STORE, IncidentCommands, systemClock, type Clock } from '@causeway/application';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import { createEventStore, type EventStore, type EventStoreConfig } from '@causeway/event-store';
@@ -73,14 +72,6 @@ export class CausewayModule {
       module: CausewayModule,
       imports: [
         TerminusModule.forRoot({ logger: false }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.CAUSEWAY_LOG_LEVEL,
-            autoLogging: config.CAUSEWAY_LOG_REQUESTS,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            quietReqLogger: true,
-          },
-        }),
       ],
       controllers: [IncidentsController, ApiKeysController, AuditController, HealthController],
       providers,

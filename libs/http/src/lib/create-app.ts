@@ -2,10 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
+import pinoHttp from 'pino-http';
 import { CausewayModule, type CausewayModuleOptions } from './causeway.module';
 import { Problem } from './problem/problem';
 import { ProblemFilter } from './problem/problem.filter';
+import { JsonLogger } from './json-logger';
 
 export const API_PREFIX = 'api/v1';
 
@@ -14,8 +15,9 @@ export const API_PREFIX = 'api/v1';
  * bodies, the /api/v1 prefix, OpenAPI at /docs and /docs-json, structured logs.
  */
 export async function createCausewayApp(options: CausewayModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(CausewayModule.forRoot(options), { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = new JsonLogger(options.config.CAUSEWAY_LOG_LEVEL);
+  const app = await NestFactory.create(CausewayModule.forRoot(options), { bodyParser: false, logger });
+  if (options.config.CAUSEWAY_LOG_REQUESTS) app.use(pinoHttp({ logger: logger.pino, quietReqLogger: true }));
   app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(requireObjectBody);
   app.use(bodyErrorHandler);

@@ -572,12 +572,15 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+/**
+ * Matched by shape, not `instanceof`: the native addon keeps the SqliteError class (and realm) of
+ * its first load, so under a second copy of the JS module (Jest's per-file registry and sandbox)
+ * neither `SqliteError` nor `Error` would match.
+ */
 function isUniqueIdViolation(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    error.message.includes('events.id')
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.id');
 }
 
 function assertNonNegativeInteger(what: string, value: number): void {
