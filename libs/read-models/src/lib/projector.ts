@@ -2,6 +2,7 @@ import type { EventStore, StoredEvent, Subscription } from '@causeway/event-stor
 import type { DataSource } from 'typeorm';
 import { affectedIds, projectBatch } from './projections/read-models.projection';
 import type { TimelineEntry } from './projections/timeline.projection';
+import type { IncidentSummary } from './projections/incident-summary.projection';
 import { withConnectionLock } from './storage/connection-lock';
 import { ReadModelWriter } from './storage/read-model.writer';
 
@@ -18,6 +19,8 @@ export interface AppliedBatch {
   readonly events: readonly StoredEvent[];
   /** Timeline entries the batch added, in position order. */
   readonly entries: readonly TimelineEntry[];
+  /** Incident summaries as the batch wrote them (one per incident it changed). */
+  readonly incidents: readonly IncidentSummary[];
   /** The checkpoint after the batch. */
   readonly position: number;
   /** True while `rebuild()` replays the log: these events were seen before. */
@@ -244,10 +247,10 @@ export class Projector {
         const writer = new ReadModelWriter(manager);
         const checkpoint = await writer.checkpoint(this.checkpointName);
         if (checkpoint < readAfter) {
-          return { checkpoint, connected: false, fresh: [] as StoredEvent[], entries: [] as readonly TimelineEntry[] };
+          return { checkpoint, connected: false, fresh: [] as StoredEvent[], entries: [] as readonly TimelineEntry[], incidents: [] as readonly IncidentSummary[] };
         }
         const fresh = events.filter((event) => event.position > checkpoint);
-        if (fresh.length === 0) return { checkpoint, connected: true, fresh, entries: [] as readonly TimelineEntry[] };
+        if (fresh.length === 0) return { checkpoint, connected: true, fresh, entries: [] as readonly TimelineEntry[], incidents: [] as readonly IncidentSummary[] };
 
         const { incidentIds, apiKeyIds } = affectedIds(fresh);
         const incidents = await writer.loadIncidents(incidentIds);
@@ -258,12 +261,12 @@ export class Projector {
         await writer.upsertApiKeys(changes.apiKeys);
         const last = fresh[fresh.length - 1].position;
         await writer.saveCheckpoint(this.checkpointName, last);
-        return { checkpoint: last, connected: true, fresh, entries: changes.entries };
+        return { checkpoint: last, connected: true, fresh, entries: changes.entries, incidents: changes.incidents };
       }),
     );
     this.advance(result.checkpoint);
     if (result.fresh.length > 0) {
-      this.notify({ events: result.fresh, entries: result.entries, position: result.checkpoint, replay });
+      this.notify({ events: result.fresh, entries: result.entries, incidents: result.incidents, position: result.checkpoint, replay });
     }
     return { connected: result.connected, applied: result.fresh.length };
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { IncidentCommands, type CommandContext, type DeclareIncidentInput, type IncidentCommandInput, type IncidentCommandResult } from '@causeway/application';
 import { incidentStreamId } from '@causeway/domain';
 import type { EventStore, StoredEvent } from '@causeway/event-store';
@@ -10,20 +10,37 @@ import { toIncidentResource, type IncidentResource } from './incident.resource';
 
 /** How long a command waits for its own events to reach the read model before answering. */
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+/** Incident summaries the projector just committed, kept to answer commands without a re-read. */
+const RECENT_SUMMARIES = 5_000;
 
 /**
  * Glue between HTTP and the application layer: run the command, wait until the projector has
  * applied its events (read-your-writes), answer from the read model.
  */
 @Injectable()
-export class IncidentsService {
+export class IncidentsService implements OnModuleDestroy {
+  private readonly recent = new Map<string, IncidentSummary>();
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly commands: IncidentCommands,
     private readonly projector: Projector,
     private readonly incidents: IncidentQueries,
     private readonly timeline: TimelineQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  ) {
+    this.unsubscribe = projector.onApplied(({ incidents }) => {
+      for (const summary of incidents) {
+        this.recent.delete(summary.id);
+        this.recent.set(summary.id, summary);
+      }
+      while (this.recent.size > RECENT_SUMMARIES) this.recent.delete(this.recent.keys().next().value as string);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
 
   async declare(input: DeclareIncidentInput, context: CommandContext): Promise<IncidentResource> {
     return this.resourceAfter(await this.commands.declare(input, context));
@@ -72,8 +89,14 @@ export class IncidentsService {
     return { ...toIncidentResource(summary), asOf: byPosition ? asOf : new Date(cutoff).toISOString() };
   }
 
+  /**
+   * Read-your-writes: answer once the projector committed the command's events. The summary it just
+   * wrote is what a GET would read, so it is used directly when it is at least that new.
+   */
   private async resourceAfter(result: IncidentCommandResult): Promise<IncidentResource> {
     await this.projector.waitFor(result.position, READ_YOUR_WRITES_TIMEOUT_MS);
+    const recent = this.recent.get(result.incidentId);
+    if (recent && recent.lastPosition >= result.position) return toIncidentResource(recent);
     return this.get(result.incidentId);
   }
 }
