@@ -2,6 +2,7 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'e2e',
+  reporters: ['default', ['<rootDir>/tools/summary-reporter.js', { tier: 'e2e' }]],
   testMatch: ['<rootDir>/apps/*/e2e/**/*.e2e-spec.ts'],
   testTimeout: 60000,
 };

@@ -2,6 +2,7 @@
 module.exports = {
   ...require('./jest.preset'),
   displayName: 'int',
+  reporters: ['default', ['<rootDir>/tools/summary-reporter.js', { tier: 'int' }]],
   testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
   testTimeout: 60000,
 };

@@ -1,2 +1,3 @@
 // Unit tier: pure code and in-memory doubles only, `*.spec.ts` beside the code.
-module.exports = { ...require('./jest.preset'), displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] };
+module.exports = { ...require('./jest.preset'), displayName: 'unit',
+  reporters: ['default', ['<rootDir>/tools/summary-reporter.js', { tier: 'unit' }]], testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] };
