@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import pinoHttp from 'pino-http';
@@ -16,7 +17,10 @@ export const API_PREFIX = 'api/v1';
  */
 export async function createCausewayApp(options: CausewayModuleOptions): Promise<INestApplication> {
   const logger = new JsonLogger(options.config.CAUSEWAY_LOG_LEVEL);
-  const app = await NestFactory.create(CausewayModule.forRoot(options), { bodyParser: false, logger });
+  const app = await NestFactory.create<NestExpressApplication>(CausewayModule.forRoot(options), { bodyParser: false, logger });
+  // Resources carry their own version ETags; hashing every other body for a weak one is wasted work.
+  app.set('etag', false);
+  app.disable('x-powered-by');
   if (options.config.CAUSEWAY_LOG_REQUESTS) app.use(pinoHttp({ logger: logger.pino, quietReqLogger: true }));
   app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(requireObjectBody);

@@ -43,7 +43,12 @@ export class ReadModelWriter {
     return new Map(rows.map((row) => [row.id, fromApiKeyEntity(row)]));
   }
 
-  /** The action-item counters belong to another projection: an update here never touches them. */
+  /**
+   * The action-item counters belong to another projection: an update here never touches them.
+   * Neither does it rewrite what only the declaration sets (service, team, vendor site, declared and
+   * detected times): SQLite rewrites every index on a column named in SET, and those columns lead
+   * the list indexes.
+   */
   async upsertIncidents(docs: readonly IncidentSummary[]): Promise<void> {
     await this.bulkWrite(IncidentSummaryEntity, docs.map(toIncidentRow), {
       kind: 'update',
@@ -52,16 +57,11 @@ export class ReadModelWriter {
         'title',
         'severity',
         'status',
-        'service',
-        'team',
-        'vendor_site',
         'summary',
         'commander',
         'roles',
         'labels',
         'escalation_level',
-        'declared_at',
-        'detected_at',
         'acknowledged_at',
         'mitigated_at',
         'resolved_at',
