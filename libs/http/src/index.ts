@@ -2,3 +2,4 @@ export * from './lib/causeway.module';
 export * from './lib/create-app';
 export * from './lib/problem/problem';
 export * from './lib/tokens';
+export * from './lib/bootstrap';

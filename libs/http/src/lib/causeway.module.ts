@@ -26,10 +26,17 @@ import { TimelineStreamService } from './incidents/timeline-stream.service';
 import { CausewayLifecycle } from './lifecycle';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
-import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
+import { CAUSEWAY_ROLE, EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
+
+/**
+ * What a process does: `all` is the all-in-one server (the embedded default); `api` serves HTTP
+ * without projecting; `projector` keeps the read models current and serves only health checks.
+ */
+export type CausewayRole = 'all' | 'api' | 'projector';
 
 export interface CausewayModuleOptions {
   readonly config: CausewayConfig;
+  readonly role?: CausewayRole;
   /** Tests inject a fixed clock; production uses the system clock. */
   readonly clock?: Clock;
 }
@@ -39,8 +46,10 @@ export interface CausewayModuleOptions {
 export class CausewayModule {
   static forRoot(options: CausewayModuleOptions): DynamicModule {
     const { config } = options;
+    const role = options.role ?? 'all';
     const providers: Provider[] = [
       { provide: CAUSEWAY_CONFIG, useValue: config },
+      { provide: CAUSEWAY_ROLE, useValue: role },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       {
         provide: EVENT_STORE,
@@ -73,7 +82,7 @@ export class CausewayModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [IncidentsController, ApiKeysController, AuditController, HealthController],
+      controllers: role === 'projector' ? [HealthController] : [IncidentsController, ApiKeysController, AuditController, HealthController],
       providers,
     };
   }
