@@ -135,3 +135,22 @@ describe('Incidents API (real Nest app, real SQLite files)', () => {
     expect(ADMIN_KEY.length).toBeGreaterThan(16);
   });
 });
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('documents problem responses and the Problem schema on every operation', async () => {
+    const doc = await t.http.get('/docs-json').expect(200);
+    expect(doc.body.components.schemas.Problem.properties.code.enum).toContain('VERSION_CONFLICT');
+    const close = doc.body.paths['/api/v1/incidents/{id}/close'].post;
+    expect(Object.keys(close.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409', '412', '422']));
+    expect(close.responses['409'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
+    expect(doc.body.components.schemas.DeclareIncidentDto.required).toEqual(expect.arrayContaining(['title', 'severity', 'service']));
+  });
+});

@@ -8,6 +8,7 @@ import { CausewayModule, type CausewayModuleOptions } from './causeway.module';
 import { Problem } from './problem/problem';
 import { ProblemFilter } from './problem/problem.filter';
 import { JsonLogger } from './json-logger';
+import { withProblemResponses } from './openapi';
 
 export const API_PREFIX = 'api/v1';
 
@@ -28,7 +29,7 @@ export async function createCausewayApp(options: CausewayModuleOptions): Promise
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  const document = withProblemResponses(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Causeway')
@@ -36,7 +37,7 @@ export async function createCausewayApp(options: CausewayModuleOptions): Promise
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
