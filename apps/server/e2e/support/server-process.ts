@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..', '..');
-const MAIN = join(root, 'dist', 'apps', 'server', 'src', 'main.js');
+const mainOf = (app: string) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
 /** Builds the server once per test file, as `npm start` does. */
 export function buildServer(): void {
@@ -22,8 +22,8 @@ export interface ServerProcess {
  * Spawns the real server process (port 0: the OS picks one) and resolves once it printed that it
  * listens, which it does only after the projector caught up and the store answered.
  */
-export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export function startServer(env: Record<string, string>, app: 'server' | 'api' | 'projector' = 'server'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [mainOf(app)], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', CAUSEWAY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

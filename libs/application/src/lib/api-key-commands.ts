@@ -22,8 +22,9 @@ export interface CreatedApiKey {
 export class ApiKeyCommands {
   constructor(private readonly handler: CommandHandler) {}
 
-  async create(input: { name: string; role: Role; key?: string }, context: CommandContext): Promise<CreatedApiKey> {
-    const id = newId();
+  /** `id` is for a key that must exist at most once (the first admin key): a second create fails with AlreadyExistsError. */
+  async create(input: { name: string; role: Role; key?: string; id?: string }, context: CommandContext): Promise<CreatedApiKey> {
+    const id = input.id ?? newId();
     const key = input.key ?? `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const result = await this.handler.handle(
       apiKeyDecider,

@@ -16,6 +16,8 @@ export interface EventMetadata {
   readonly occurredAt: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** Set by `copyLog` when the event was moved from another log: where and when it was first recorded. */
+  readonly importedFrom?: { readonly backend: string; readonly position: number; readonly recordedAt: string; readonly hash: string };
 }
 
 export interface NewEvent {

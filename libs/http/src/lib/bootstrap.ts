@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type CausewayConfig } from '@causeway/config';
 import type { INestApplication } from '@nestjs/common';
 import { createCausewayApp } from './create-app';
-import type { CausewayRole } from './causeway.module';
+import { readModelConfig, type CausewayRole } from './causeway.module';
 
 /** How long start-up keeps retrying an unreachable database before it gives up (exit 1). */
 const STARTUP_DEADLINE_MS = 60_000;
@@ -24,6 +24,14 @@ export async function bootstrap(role: CausewayRole, env: NodeJS.ProcessEnv = pro
       process.exit(2);
     }
     throw error;
+  }
+
+  if (role !== 'all' && readModelConfig(config).type !== 'postgres') {
+    process.stderr.write(
+      `Invalid configuration: CAUSEWAY_STORE must be postgres (or eventstoredb with DATABASE_URL) to run apps/${role}: ` +
+        'separate processes share the read models in PostgreSQL\n',
+    );
+    process.exit(2);
   }
 
   const started = Date.now();

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiKeyCommands, CLOCK, IDEMPOTENCY_STORE, type Clock, type IdempotencyStore } from '@causeway/application';
+import { ApiKeyCommands, CLOCK, deterministicId, IDEMPOTENCY_STORE, type Clock, type IdempotencyStore } from '@causeway/application';
+import { AlreadyExistsError } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import type { EventStore } from '@causeway/event-store';
 import { ApiKeyQueries, Projector } from '@causeway/read-models';
 import type { DataSource } from 'typeorm';
-import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
+import type { CausewayRole } from './causeway.module';
+import { CAUSEWAY_ROLE, EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
 
 /** API.md keeps idempotency keys at least 24 h; older ones are purged hourly. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -22,6 +24,7 @@ export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CAUSEWAY_ROLE) private readonly role: CausewayRole,
     private readonly projector: Projector,
     private readonly apiKeys: ApiKeyQueries,
     private readonly apiKeyCommands: ApiKeyCommands,
@@ -29,8 +32,8 @@ export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projector.start();
-    await this.projector.catchUp();
-    await this.createFirstAdminKey();
+    if (this.projector.isLeader()) await this.projector.catchUp();
+    if (this.role !== 'projector') await this.createFirstAdminKey();
     this.purgeTimer = setInterval(() => void this.purgeIdempotencyKeys(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }
@@ -48,7 +51,14 @@ export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationS
    */
   private async createFirstAdminKey(): Promise<void> {
     if (this.config.CAUSEWAY_BOOTSTRAP_ADMIN_KEY || (await this.apiKeys.count()) > 0) return;
-    const created = await this.apiKeyCommands.create({ name: 'admin', role: 'admin' }, { actor: 'system' });
+    let created;
+    try {
+      // A fixed id: API replicas starting together race for one stream, and exactly one wins.
+      created = await this.apiKeyCommands.create({ name: 'admin', role: 'admin', id: deterministicId('causeway:first-admin-key') }, { actor: 'system' });
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) return;
+      throw error;
+    }
     await this.projector.waitFor(created.position, 10_000);
     const line = '='.repeat(78);
     process.stdout.write(
