@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ConcurrencyExhaustedError, VersionConflictError } from '@causeway/application';
 import { DomainError, DomainValidationError, InvalidTransitionError } from '@causeway/domain';
-import { StoreUnavailableError, WrongExpectedVersionError } from '@causeway/event-store';
+import { isUnavailableError, StoreUnavailableError, WrongExpectedVersionError } from '@causeway/event-store';
 import { InvalidCursorError } from '@causeway/read-models';
 import type { Response } from 'express';
 import { Problem, problemDocument, type ProblemCode, type ProblemDocument } from './problem';
@@ -78,6 +78,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof ConcurrencyExhaustedError || exception instanceof StoreUnavailableError) {
       return problemDocument(503, 'SERVICE_UNAVAILABLE', `${exception.message}; retry the request`);
+    }
+    // Read-model queries fail with the driver's own errors (TypeORM wraps them in `driverError`).
+    if (isUnavailableError(exception) || isUnavailableError((exception as { driverError?: unknown } | null)?.driverError)) {
+      return problemDocument(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry the request');
     }
     if (exception instanceof InvalidCursorError) {
       return problemDocument(400, 'VALIDATION_FAILED', 'cursor is not a cursor this list returned', [
