@@ -1,2 +1,3 @@
 export * from './lib/temp-dir';
 export * from './lib/event-store-contract';
+export * from './lib/postgres-harness';

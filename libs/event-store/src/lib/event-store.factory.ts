@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from './event-store.port';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
+import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export type EventStoreBackend = 'sqlite' | 'postgres' | 'eventstoredb';
@@ -36,8 +38,12 @@ export async function createEventStore(config: EventStoreConfig): Promise<EventS
       return SqliteEventStore.open({ file: join(config.dataDir, SQLITE_EVENTS_FILE), clock: config.clock });
     }
     case 'postgres':
+      // Runs pending migrations and joins the sequencer election before the first append.
+      return PostgresEventStore.open({ connectionString: config.databaseUrl, clock: config.clock });
     case 'eventstoredb':
-      throw new Error(`Event store backend '${config.store}' is not yet supported by this build; use 'sqlite'`);
+      // Connects lazily: an unreachable server shows up as StoreUnavailableError on ping() or the
+      // first call. No clock: EventStoreDB assigns the record time itself.
+      return EventStoreDbEventStore.connect({ url: config.url });
     default: {
       const unknown: never = config;
       throw new Error(`Unknown event store backend: ${JSON.stringify(unknown)}`);
