@@ -13,7 +13,9 @@ export * from './lib/storage/api-key.entity';
 export * from './lib/storage/projection-checkpoint.entity';
 export * from './lib/storage/idempotency-record.entity';
 export * from './lib/storage/migrations/1795262400000-create-read-models.migration';
+export * from './lib/storage/migrations/postgres/1795262400000-create-read-models.postgres.migration';
 export * from './lib/storage/read-model-data-source';
+export { READ_MODEL_LOCK_CLASS, READ_MODELS_CHANNEL } from './lib/storage/postgres-session';
 export * from './lib/storage/read-model.writer';
 
 export * from './lib/projector';

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeyCommands, CLOCK, CommandHandler, IDEMPOTENCY_STORE, IncidentCommands, systemClock, type Clock } from '@causeway/application';
@@ -7,6 +7,7 @@ import { createEventStore, type EventStore, type EventStoreConfig } from '@cause
 import {
   ApiKeyQueries,
   createReadModelDataSource,
+  type ReadModelDataSourceOptions,
   IncidentQueries,
   Projector,
   TimelineQueries,
@@ -58,9 +59,15 @@ export class CausewayModule {
       },
       {
         provide: READ_MODEL_DATA_SOURCE,
-        useFactory: () => createReadModelDataSource({ type: 'sqlite', file: join(config.CAUSEWAY_DATA_DIR, 'read-models.db') }),
+        useFactory: () => createReadModelDataSource(readModelConfig(config)),
       },
-      { provide: Projector, useFactory: (store: EventStore, dataSource: DataSource) => new Projector(store, dataSource), inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE] },
+      {
+        provide: Projector,
+        useFactory: (store: EventStore, dataSource: DataSource) =>
+          // An API replica follows the checkpoint a projector process commits; the others compete to lead.
+          new Projector(store, dataSource, new Logger('Projector'), { role: role === 'api' ? 'follower' : 'candidate' }),
+        inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
+      },
       { provide: IncidentQueries, useFactory: (dataSource: DataSource) => new IncidentQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: TimelineQueries, useFactory: (dataSource: DataSource) => new TimelineQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ApiKeyQueries, useFactory: (dataSource: DataSource) => new ApiKeyQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
@@ -98,4 +105,13 @@ export function eventStoreConfig(config: CausewayConfig, clock: () => Date): Eve
     case 'eventstoredb':
       return { store: 'eventstoredb', url: config.EVENTSTOREDB_URL ?? '', clock };
   }
+}
+
+/**
+ * Read models live beside the log: in PostgreSQL when the log is there (or DATABASE_URL is given,
+ * e.g. EventStoreDB for the log and PostgreSQL for queries), else in a SQLite file in the data dir.
+ */
+export function readModelConfig(config: CausewayConfig): ReadModelDataSourceOptions {
+  if (config.DATABASE_URL && config.CAUSEWAY_STORE !== 'sqlite') return { type: 'postgres', url: config.DATABASE_URL };
+  return { type: 'sqlite', file: join(config.CAUSEWAY_DATA_DIR, 'read-models.db') };
 }

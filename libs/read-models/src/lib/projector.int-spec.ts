@@ -1,19 +1,28 @@
 import type { CommandContext, IncidentCommandInput } from '@causeway/application';
+import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
 import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
 import type { AppliedBatch } from './projector';
 import { IncidentQueries } from './queries/incident.queries';
 import { TimelineQueries } from './queries/timeline.queries';
 import { ApiKeyQueries } from './queries/api-key.queries';
-import { ReadModelFixture, seededRandom } from './testing/read-model.fixture';
+import { READ_MODEL_BACKENDS, ReadModelFixture, seededRandom } from './testing/read-model.fixture';
 
 const alice: CommandContext = { actor: 'alice' };
 
-describe('Projector (real SQLite event store and read-model files)', () => {
+let server: PostgresHarness;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe.each(READ_MODEL_BACKENDS)('Projector (real SQLite event store, read models on %s)', (backend) => {
   let fx: ReadModelFixture;
 
   beforeEach(async () => {
-    fx = await ReadModelFixture.open();
+    fx = await ReadModelFixture.open(backend, server);
   });
 
   afterEach(async () => {
@@ -74,15 +83,13 @@ describe('Projector (real SQLite event store and read-model files)', () => {
     await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'boom' } }, alice);
     await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'last' } }, alice);
     // A real database failure in the middle of the batch: the incident upsert has already run.
-    await fx.dataSource.query(
-      `CREATE TRIGGER fail_boom BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
-    );
+    await fx.failTimelineInsertsContaining('boom');
 
     await expect(projector.catchUp()).rejects.toThrow('simulated crash');
     expect(await projector.checkpoint()).toBe(1);
     expect(await fx.dump()).toEqual(before);
 
-    await fx.dataSource.query('DROP TRIGGER fail_boom');
+    await fx.stopFailingTimelineInserts();
     expect(await projector.catchUp()).toBe(4);
     const after = await fx.dump();
     expect(after.timeline).toHaveLength(5);
@@ -122,9 +129,12 @@ describe('Projector (real SQLite event store and read-model files)', () => {
       expect(await queries.get(id)).toEqual(folded);
     }
 
+    const indexes = await fx.indexNames();
+    expect(indexes).toHaveLength(10);
     const result = await projector.rebuild();
     expect(result.events).toBe(head);
     expect(await fx.dump()).toEqual(live);
+    expect(await fx.indexNames()).toEqual(indexes);
     expect(await projector.checkpoint()).toBe(head);
     expect(batches.some((batch) => batch.replay)).toBe(true);
 
@@ -173,16 +183,44 @@ describe('Projector (real SQLite event store and read-model files)', () => {
     await projector.start();
     const id = await declare();
     expect(await projector.waitFor(1, 5000)).toBe(true);
-    await fx.dataSource.query(
-      `CREATE TRIGGER fail_boom BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
-    );
+    await fx.failTimelineInsertsContaining('boom');
     const boom = await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'boom' } }, alice);
     expect(await projector.waitFor(boom.position, 300)).toBe(false);
     expect(fx.logger.errors.join('\n')).toContain('simulated crash');
 
-    await fx.dataSource.query('DROP TRIGGER fail_boom');
+    await fx.stopFailingTimelineInserts();
     expect(await projector.waitFor(boom.position, 5000)).toBe(true);
     expect((await new TimelineQueries(fx.dataSource).list(id)).items).toHaveLength(2);
+  });
+
+  it('projects text holding U+0000 (which PostgreSQL cannot store) instead of stalling on it', async () => {
+    const id = await declare('Null\u0000byte');
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'before\u0000after' } }, alice);
+    const projector = fx.projector();
+    expect(await projector.catchUp()).toBe(2);
+    const stored = backend === 'postgres' ? '\uFFFD' : '\u0000';
+    const [, entry] = (await new TimelineQueries(fx.dataSource).list(id)).items;
+    expect(entry.summary).toBe(`Note by alice: before${stored}after`);
+    expect(entry.data['text']).toBe(`before${stored}after`);
+    expect((await new IncidentQueries(fx.dataSource).get(id))?.title).toBe(`Null${stored}byte`);
+  });
+
+  it('a rebuild that fails half-way restores the indexes it dropped, and so does the next start', async () => {
+    const id = await declare();
+    await fx.commands.execute(id, { type: 'AddIncidentNote', data: { text: 'boom' } }, alice);
+    const projector = fx.projector();
+    await projector.catchUp();
+    const indexes = await fx.indexNames();
+    await fx.failTimelineInsertsContaining('boom');
+    await expect(projector.rebuild()).rejects.toThrow('simulated crash');
+    expect(await fx.indexNames()).toEqual(indexes);
+    await fx.stopFailingTimelineInserts();
+    expect((await projector.rebuild()).events).toBe(2);
+
+    // A process that died between the clear and the end of the replay left no indexes behind.
+    for (const name of indexes.filter((index) => index.startsWith('idx_'))) await fx.dataSource.query(`DROP INDEX ${name}`);
+    expect(await fx.indexNames()).toEqual(['uq_api_keys_key_hash']);
+    expect(await fx.indexNames(await fx.openDataSource())).toEqual(indexes);
   });
 
   it('a listener that throws does not stop projection', async () => {

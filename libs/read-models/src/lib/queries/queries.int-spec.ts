@@ -1,20 +1,29 @@
 import type { IdempotencyRecord } from '@causeway/application';
+import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { SEVERITIES } from '@causeway/domain';
 import type { IncidentSummary } from '../projections/incident-summary.projection';
 import type { Projector } from '../projector';
-import { ReadModelFixture, seededRandom } from '../testing/read-model.fixture';
+import { READ_MODEL_BACKENDS, ReadModelFixture, seededRandom } from '../testing/read-model.fixture';
 import { ApiKeyQueries } from './api-key.queries';
 import { encodeCursor, InvalidCursorError } from './cursor';
 import { IncidentQueries, type ListIncidentsFilter } from './incident.queries';
 import { TimelineQueries } from './timeline.queries';
 import { TypeormIdempotencyStore } from './typeorm-idempotency.store';
 
-describe('read-model queries (real SQLite)', () => {
+let server: PostgresHarness;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe.each(READ_MODEL_BACKENDS)('read-model queries (%s)', (backend) => {
   let fx: ReadModelFixture;
   let projector: Projector;
 
   beforeEach(async () => {
-    fx = await ReadModelFixture.open();
+    fx = await ReadModelFixture.open(backend, server);
     projector = fx.projector();
   });
 
@@ -216,6 +225,14 @@ describe('read-model queries (real SQLite)', () => {
       expect(await store.save(record({ scope: 'key-2', body: null }))).toEqual(record({ scope: 'key-2', body: null }));
     });
 
+    it('stores bodies with any text, U+0000 included', async () => {
+      const store = new TypeormIdempotencyStore(fx.dataSource);
+      const saved = await store.save(record({ body: { title: 'a\u0000b' }, headers: { 'x-note': 'c\u0000d' } }));
+      const stored = backend === 'postgres' ? '\uFFFD' : '\u0000';
+      expect(saved).toMatchObject({ body: { title: `a${stored}b` }, headers: { 'x-note': `c${stored}d` } });
+      expect(await store.find('key-1', 'abc')).toEqual(saved);
+    });
+
     it('purges records created before the cutoff', async () => {
       const store = new TypeormIdempotencyStore(fx.dataSource);
       await store.save(record({ key: 'old', createdAt: '2026-11-19T09:00:00.000Z' }));
@@ -230,9 +247,7 @@ describe('read-model queries (real SQLite)', () => {
       const store = new TypeormIdempotencyStore(fx.dataSource);
       const { incidentId } = await fx.commands.declare({ title: 'x', severity: 'SEV3', service: 's' }, { actor: 'a' });
       await fx.commands.execute(incidentId, { type: 'AddIncidentNote', data: { text: 'boom' } }, { actor: 'a' });
-      await fx.dataSource.query(
-        `CREATE TRIGGER fail_boom BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%boom%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
-      );
+      await fx.failTimelineInsertsContaining('boom');
       const [projected, saved] = await Promise.allSettled([projector.catchUp(), store.save(record({ key: 'during' }))]);
       expect(projected.status).toBe('rejected');
       expect(saved.status).toBe('fulfilled');

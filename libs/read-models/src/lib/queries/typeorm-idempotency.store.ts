@@ -2,6 +2,7 @@ import type { IdempotencyRecord, IdempotencyStore } from '@causeway/application'
 import { LessThan, type DataSource } from 'typeorm';
 import { toUtcIso } from '../projections/iso-time';
 import { withConnectionLock } from '../storage/connection-lock';
+import { withoutNulDeep } from '../storage/postgres-text';
 import { fromIdempotencyEntity, IdempotencyRecordEntity, type ResponseBody } from '../storage/idempotency-record.entity';
 
 /** Idempotency records in the read-model database: disposable like the read models, kept ≥ 24 h. */
@@ -28,6 +29,8 @@ export class TypeormIdempotencyStore implements IdempotencyStore {
         headers: { ...record.headers },
         createdAt: toUtcIso(record.createdAt),
       };
+      // A response can echo text holding U+0000, which PostgreSQL's jsonb refuses.
+      if (this.dataSource.options.type === 'postgres') Object.assign(row, withoutNulDeep({ body: row.body, headers: row.headers }));
       await repository.createQueryBuilder().insert().values(row).orIgnore()
         .updateEntity(false)
         .execute();

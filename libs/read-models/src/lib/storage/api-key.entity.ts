@@ -1,7 +1,7 @@
 import type { Role } from '@causeway/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ApiKeyRow } from '../projections/api-keys.projection';
-import { TIMESTAMP } from './column-types';
+import { storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
 
 /** Every authenticated request looks its key up by hash, hence the unique index. */
 @Entity({ name: 'api_keys' })
@@ -43,8 +43,8 @@ export function fromApiKeyEntity(entity: ApiKeyEntity): ApiKeyRow {
     role: entity.role,
     keyHash: entity.keyHash,
     keyPrefix: entity.keyPrefix,
-    createdAt: entity.createdAt,
-    revokedAt: entity.revokedAt,
+    createdAt: storedTime(entity.createdAt),
+    revokedAt: storedTimeOrNull(entity.revokedAt),
     createdBy: entity.createdBy,
   };
 }

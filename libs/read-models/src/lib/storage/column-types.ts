@@ -1,14 +1,15 @@
 import type { ValueTransformer } from 'typeorm';
 
 /**
- * Column conventions shared by the read-model entities, chosen so the same entities and migration
- * run on SQLite today and PostgreSQL later:
- * - times are ISO-8601 UTC text (`varchar(32)`): both databases compare text the same way, and the
- *   projections normalise every time to `YYYY-MM-DDTHH:mm:ss.sssZ`, whose lexical order is time order;
- *   SQLite has no timestamp type and `timestamptz` would come back as a Date in one driver and text in
- *   the other;
- * - JSON is `simple-json` (text): SQLite has no json column type, and the documents are only read
- *   whole, never queried inside.
+ * Column conventions shared by the read-model entities. Decorators are evaluated once, so the
+ * entities describe columns portably and each driver's migration picks the real types (ADR 0008):
+ * - times are ISO-8601 UTC text to the entities: `varchar(32)` on SQLite (no timestamp type there;
+ *   the projections normalise every time to `YYYY-MM-DDTHH:mm:ss.sssZ`, whose lexical order is time
+ *   order) and `timestamptz` on PostgreSQL, which the read-model data source reads back as the same
+ *   text (`storedTime` normalises whatever else a driver might hand back);
+ * - JSON is `simple-json` to the entities: text on SQLite, `jsonb` on PostgreSQL. The PostgreSQL
+ *   data source hands `jsonb` over unparsed so that TypeORM's `simple-json` parses it exactly once
+ *   on both drivers (a JSON string value would otherwise be parsed twice).
  */
 export const TIMESTAMP = { type: 'varchar', length: 32 } as const;
 
@@ -19,3 +20,16 @@ export const bigintAsNumber: ValueTransformer = {
 };
 
 export const POSITION = { type: 'bigint', transformer: bigintAsNumber } as const;
+
+/**
+ * A time column as the API shows it: ISO-8601 UTC with milliseconds. Text from SQLite (already in
+ * that shape) and from the PostgreSQL data source passes through; a `Date` (a `timestamptz` read
+ * through a connection without the data source's type parsers) is formatted.
+ */
+export function storedTime(value: string | Date): string {
+  return typeof value === 'string' ? value : value.toISOString();
+}
+
+export function storedTimeOrNull(value: string | Date | null): string | null {
+  return value === null ? null : storedTime(value);
+}

@@ -1,6 +1,6 @@
 import type { IdempotencyRecord } from '@causeway/application';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP } from './column-types';
+import { storedTime, TIMESTAMP } from './column-types';
 
 /** A JSON response body (typed loosely: TypeORM's partial-entity types cannot recurse through JsonValue). */
 export type ResponseBody = object | string | number | boolean | null;
@@ -40,6 +40,6 @@ export function fromIdempotencyEntity(entity: IdempotencyRecordEntity): Idempote
     status: entity.status,
     body: entity.body ?? null,
     headers: entity.headers,
-    createdAt: entity.createdAt,
+    createdAt: storedTime(entity.createdAt),
   };
 }

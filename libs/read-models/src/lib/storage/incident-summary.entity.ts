@@ -1,7 +1,7 @@
 import type { IncidentRole, IncidentStatus, Severity } from '@causeway/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { IncidentSummary } from '../projections/incident-summary.projection';
-import { POSITION, TIMESTAMP } from './column-types';
+import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
 
 /**
  * Every list query orders newest first by (declared_at, id) and pages with a keyset on that pair,
@@ -133,12 +133,12 @@ export function fromIncidentRow(row: IncidentSummaryEntity): IncidentSummary {
     roles: row.roles,
     labels: row.labels,
     escalationLevel: row.escalationLevel,
-    declaredAt: row.declaredAt,
-    detectedAt: row.detectedAt,
-    acknowledgedAt: row.acknowledgedAt,
-    mitigatedAt: row.mitigatedAt,
-    resolvedAt: row.resolvedAt,
-    closedAt: row.closedAt,
+    declaredAt: storedTime(row.declaredAt),
+    detectedAt: storedTime(row.detectedAt),
+    acknowledgedAt: storedTimeOrNull(row.acknowledgedAt),
+    mitigatedAt: storedTimeOrNull(row.mitigatedAt),
+    resolvedAt: storedTimeOrNull(row.resolvedAt),
+    closedAt: storedTimeOrNull(row.closedAt),
     openActionItems: row.openActionItems,
     overdueActionItems: row.overdueActionItems,
     version: row.version,

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@causeway/event-store';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { TimelineEntry } from '../projections/timeline.projection';
-import { POSITION, TIMESTAMP } from './column-types';
+import { POSITION, storedTime, TIMESTAMP } from './column-types';
 
 /**
  * The log position is the key: it is unique, so re-inserting an applied event is a no-op. Timelines
@@ -45,8 +45,8 @@ export function fromTimelineRow(row: TimelineEntryEntity): TimelineEntry {
   return {
     position: row.position,
     incidentId: row.incidentId,
-    occurredAt: row.occurredAt,
-    recordedAt: row.recordedAt,
+    occurredAt: storedTime(row.occurredAt),
+    recordedAt: storedTime(row.recordedAt),
     type: row.type,
     actor: row.actor,
     summary: row.summary,

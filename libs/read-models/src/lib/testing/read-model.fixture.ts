@@ -21,14 +21,33 @@ export class ManualClock implements Clock {
   }
 }
 
-export const quietLogger = (): ProjectorLogger & { errors: string[] } => {
+export const quietLogger = (): ProjectorLogger & { errors: string[]; warnings: string[] } => {
   const errors: string[] = [];
-  return { log: () => undefined, warn: () => undefined, error: (message) => errors.push(message), errors };
+  const warnings: string[] = [];
+  return { log: () => undefined, warn: (message) => warnings.push(message), error: (message) => errors.push(message), errors, warnings };
 };
 
+export type ReadModelBackend = 'sqlite' | 'postgres';
+
+export const READ_MODEL_BACKENDS: readonly ReadModelBackend[] = ['sqlite', 'postgres'];
+
+/** Fresh PostgreSQL databases: the spec owns the server (`startPostgres()` from `@causeway/testing` fits). */
+export interface DatabaseProvider {
+  createDatabase(): Promise<{ readonly url: string; drop(): Promise<void> }>;
+}
+
+interface Backing {
+  readonly backend: ReadModelBackend;
+  readonly url: string | null;
+  readonly file: string | null;
+  drop(): Promise<void>;
+}
+
 /**
- * A real SQLite event store and a real read-model SQLite file in a fresh temp directory, with the
- * application's own command handlers to produce the events.
+ * A real SQLite event store in a fresh temp directory, and real read models on the chosen backend
+ * (a SQLite file, or a fresh PostgreSQL database), with the application's own command handlers to
+ * produce the events. The log's backend is independent of the read models': SQLite keeps these
+ * tests deterministic and fast on both.
  */
 export class ReadModelFixture {
   readonly clock = new ManualClock();
@@ -36,45 +55,117 @@ export class ReadModelFixture {
   readonly commands: IncidentCommands;
   readonly apiKeyCommands: ApiKeyCommands;
   private readonly projectors: Projector[] = [];
+  private readonly extraDataSources: DataSource[] = [];
 
   private constructor(
     readonly dir: string,
     readonly store: SqliteEventStore,
     readonly dataSource: DataSource,
+    private readonly backing: Backing,
   ) {
     const handler = new CommandHandler(store, this.clock);
     this.commands = new IncidentCommands(handler);
     this.apiKeyCommands = new ApiKeyCommands(handler);
   }
 
-  static async open(): Promise<ReadModelFixture> {
+  static async open(backend: ReadModelBackend = 'sqlite', databases?: DatabaseProvider): Promise<ReadModelFixture> {
     const dir = mkdtempSync(join(tmpdir(), 'causeway-read-models-'));
     const store = SqliteEventStore.open({ file: join(dir, 'events.db'), pollIntervalMs: 50 });
-    const dataSource = await createReadModelDataSource({ type: 'sqlite', file: join(dir, 'read-models.db') });
-    return new ReadModelFixture(dir, store, dataSource);
+    let backing: Backing;
+    if (backend === 'postgres') {
+      if (!databases) throw new Error('a PostgreSQL fixture needs a DatabaseProvider (startPostgres())');
+      const database = await databases.createDatabase();
+      backing = { backend, url: database.url, file: null, drop: () => database.drop() };
+    } else {
+      backing = { backend, url: null, file: join(dir, 'read-models.db'), drop: async () => undefined };
+    }
+    const fixture = new ReadModelFixture(dir, store, await openReadModels(backing), backing);
+    return fixture;
   }
 
-  projector(options: ProjectorOptions = {}): Projector {
-    const projector = new Projector(this.store, this.dataSource, this.logger, options);
+  get backend(): ReadModelBackend {
+    return this.backing.backend;
+  }
+
+  /** The PostgreSQL database's URL; throws on SQLite. */
+  get url(): string {
+    if (this.backing.url === null) throw new Error('not a PostgreSQL fixture');
+    return this.backing.url;
+  }
+
+  projector(options: ProjectorOptions = {}, dataSource: DataSource = this.dataSource): Projector {
+    const projector = new Projector(this.store, dataSource, this.logger, options);
     this.projectors.push(projector);
     return projector;
   }
 
+  /** Another data source on the same read models, with a pool of its own: what a second process has. */
+  async openDataSource(): Promise<DataSource> {
+    const dataSource = await openReadModels(this.backing);
+    this.extraDataSources.push(dataSource);
+    return dataSource;
+  }
+
+  /** Makes every timeline insert whose summary contains `word` fail inside the database (a crash mid-batch). */
+  async failTimelineInsertsContaining(word: string): Promise<void> {
+    if (!/^\w+$/.test(word)) throw new TypeError(`not a plain word: ${word}`);
+    if (this.backend === 'sqlite') {
+      await this.dataSource.query(
+        `CREATE TRIGGER fail_timeline BEFORE INSERT ON timeline_entries WHEN NEW.summary LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+      );
+      return;
+    }
+    await this.dataSource.query(`
+      CREATE FUNCTION fail_timeline() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.summary LIKE '%${word}%' THEN RAISE EXCEPTION 'simulated crash'; END IF;
+        RETURN NEW;
+      END $$`);
+    await this.dataSource.query(`CREATE TRIGGER fail_timeline BEFORE INSERT ON timeline_entries FOR EACH ROW EXECUTE FUNCTION fail_timeline()`);
+  }
+
+  async stopFailingTimelineInserts(): Promise<void> {
+    if (this.backend === 'sqlite') {
+      await this.dataSource.query('DROP TRIGGER fail_timeline');
+      return;
+    }
+    await this.dataSource.query('DROP TRIGGER fail_timeline ON timeline_entries');
+    await this.dataSource.query('DROP FUNCTION fail_timeline()');
+  }
+
+  /** Names of the indexes on the projection tables (primary keys aside), sorted. */
+  async indexNames(dataSource: DataSource = this.dataSource): Promise<string[]> {
+    const rows: { name: string }[] =
+      this.backend === 'postgres'
+        ? await dataSource.query(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND (indexname LIKE 'idx_%' OR indexname LIKE 'uq_%')`)
+        : await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'idx_%' OR name LIKE 'uq_%')`);
+    return rows.map((row) => row.name).sort();
+  }
+
   /** Every projection table, rows in key order: two dumps are equal iff the read models are. */
-  async dump(): Promise<Record<string, unknown[]>> {
+  async dump(dataSource: DataSource = this.dataSource): Promise<Record<string, unknown[]>> {
     return {
-      incidents: await this.dataSource.query('SELECT * FROM incidents ORDER BY id'),
-      timeline: await this.dataSource.query('SELECT * FROM timeline_entries ORDER BY position'),
-      apiKeys: await this.dataSource.query('SELECT * FROM api_keys ORDER BY id'),
+      incidents: await dataSource.query('SELECT * FROM incidents ORDER BY id'),
+      timeline: await dataSource.query('SELECT * FROM timeline_entries ORDER BY position'),
+      apiKeys: await dataSource.query('SELECT * FROM api_keys ORDER BY id'),
     };
   }
 
   async close(): Promise<void> {
     await Promise.all(this.projectors.map((projector) => projector.stop()));
     await this.store.close();
-    await this.dataSource.destroy();
+    for (const dataSource of [this.dataSource, ...this.extraDataSources]) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    }
+    await this.backing.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function openReadModels(backing: Backing): Promise<DataSource> {
+  return backing.url !== null
+    ? createReadModelDataSource({ type: 'postgres', url: backing.url, poolSize: 4 })
+    : createReadModelDataSource({ type: 'sqlite', file: backing.file ?? ':memory:' });
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing workload can be replayed. */
