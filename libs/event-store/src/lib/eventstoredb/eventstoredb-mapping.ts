@@ -130,18 +130,7 @@ export function versionFromCurrentRevision(current: CurrentRevision): number {
   return current === NO_STREAM ? 0 : versionFromRevision(current);
 }
 
-export function expectedVersionMatches(expected: ExpectedVersion, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 0;
-    case 'exists':
-      return current > 0;
-    default:
-      return expected === current;
-  }
-}
+export { expectedVersionMatches } from '../prepare-append';
 
 export function assertExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
   if (expected === 'any' || expected === 'no_stream' || expected === 'exists') return;

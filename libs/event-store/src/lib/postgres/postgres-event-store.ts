@@ -7,6 +7,7 @@ import {
   DuplicateEventIdError,
   StoreUnavailableError,
   WrongExpectedVersionError,
+  type ExpectedVersion,
   type AppendOptions,
   type AppendResult,
   type EventMetadata,
@@ -29,7 +30,7 @@ import { APPENDED_CHANNEL, SEQUENCED_CHANNEL, migratePostgresEventStore } from '
 import { isUnavailableError, toStoreError } from './postgres-errors';
 import { PostgresSequencer, type SequencedBatch } from './postgres-sequencer';
 import { PositionWaiters } from './position-waiters';
-import { prepareAppend, type PreparedAppend } from './prepare-append';
+import { prepareAppend, type PreparedAppend } from '../prepare-append';
 
 export interface PostgresEventStoreOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -452,7 +453,7 @@ export class PostgresEventStore implements EventStore {
     const actors: string[] = [];
     for (const request of group) {
       streamIds.push(request.streamId);
-      expected.push(request.expectedCode);
+      expected.push(expectedCode(request.expectedVersion));
       counts.push(request.events.length);
       for (const event of request.events) {
         ids.push(event.id);
@@ -610,4 +611,9 @@ function toStoredEvent(row: EventRow): StoredEvent {
 
 function assertNonNegativeInteger(what: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+}
+
+/** `expectedVersion` as `causeway_append` takes it: n >= 0, -1 any, -2 no_stream, -3 exists. */
+function expectedCode(expected: ExpectedVersion): number {
+  return expected === 'any' ? -1 : expected === 'no_stream' ? -2 : expected === 'exists' ? -3 : expected;
 }

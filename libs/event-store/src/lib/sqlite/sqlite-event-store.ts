@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { CatchUpSubscription } from '../catch-up-subscription';
-import { canonicalJson } from '../canonical-json';
+import { expectedVersionMatches, prepareAppend, type PreparedEvent } from '../prepare-append';
 import {
   DuplicateEventIdError,
   StoreUnavailableError,
@@ -44,16 +44,10 @@ interface AppendRequest {
   readonly streamId: string;
   readonly quotedStreamId: string;
   readonly expectedVersion: ExpectedVersion;
-  readonly events: readonly PreparedEvent[];
+  readonly events: readonly PreparedSqliteEvent[];
 }
 
-interface PreparedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly dataJson: string;
-  readonly metadataJson: string;
-  readonly occurredAt: string;
-  readonly actor: string;
+interface PreparedSqliteEvent extends PreparedEvent {
   /** The position-independent start of the canonical JSON that is hashed. */
   readonly canonicalHead: string;
   readonly quotedType: string;
@@ -178,7 +172,7 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     // Validation and canonicalisation happen before queueing, so a bad payload fails alone and the
     // group transaction does no serialisation work.
-    const request = prepareAppend(streamId, events, options);
+    const request = prepareSqliteAppend(streamId, events, options);
     this.ensureOpen();
     return this.queue.enqueue(request);
   }
@@ -496,63 +490,19 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function prepareAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendRequest {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: streamId must be a non-empty string');
-  if (!Array.isArray(events) || events.length === 0) throw new RangeError('append: at least one event is required');
-  const expected = options?.expectedVersion;
-  if (
-    expected !== 'any' &&
-    expected !== 'no_stream' &&
-    expected !== 'exists' &&
-    !(typeof expected === 'number' && Number.isInteger(expected) && expected >= 0)
-  ) {
-    throw new TypeError(`append: invalid expectedVersion ${String(expected)}`);
-  }
-  const seen = new Set<string>();
-  const prepared = events.map((event): PreparedEvent => {
-    if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('append: every event needs a non-empty id');
-    if (seen.has(event.id)) {
-      throw new DuplicateEventIdError(event.id, `Event id ${event.id} appears more than once in one append`);
-    }
-    seen.add(event.id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError(`append: event ${event.id} needs a type`);
-    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-      throw new TypeError(`append: event ${event.id} data must be a JSON object`);
-    }
-    const metadata: EventMetadata | undefined = event.metadata;
-    if (!metadata || typeof metadata.actor !== 'string' || typeof metadata.occurredAt !== 'string') {
-      throw new TypeError(`append: event ${event.id} metadata needs actor and occurredAt strings`);
-    }
-    if (Number.isNaN(Date.parse(metadata.occurredAt))) {
-      throw new TypeError(`append: event ${event.id} occurredAt is not an ISO-8601 time: ${metadata.occurredAt}`);
-    }
-    const dataJson = canonicalJson(event.data);
-    const metadataJson = canonicalJson(metadata);
-    return {
-      id: event.id,
-      type: event.type,
-      dataJson,
-      metadataJson,
-      occurredAt: metadata.occurredAt,
-      actor: metadata.actor,
-      canonicalHead: canonicalEventHead({ actor: metadata.actor, dataJson, id: event.id, metadataJson, occurredAt: metadata.occurredAt }),
+/** The shared checks, plus what this adapter precomputes before taking the write lock. */
+function prepareSqliteAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendRequest {
+  const request = prepareAppend(streamId, events, options);
+  return {
+    streamId,
+    quotedStreamId: JSON.stringify(streamId),
+    expectedVersion: request.expectedVersion,
+    events: request.events.map((event) => ({
+      ...event,
+      canonicalHead: canonicalEventHead({ actor: event.actor, dataJson: event.dataJson, id: event.id, metadataJson: event.metadataJson, occurredAt: event.occurredAt }),
       quotedType: JSON.stringify(event.type),
-    };
-  });
-  return { streamId, quotedStreamId: JSON.stringify(streamId), expectedVersion: expected, events: prepared };
-}
-
-function expectedVersionMatches(expected: ExpectedVersion, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 0;
-    case 'exists':
-      return current > 0;
-    default:
-      return expected === current;
-  }
+    })),
+  };
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -1,20 +1,19 @@
-import { canonicalJson } from '../canonical-json';
-import { DuplicateEventIdError, type AppendOptions, type EventMetadata, type ExpectedVersion, type NewEvent } from '../event-store.port';
+import { canonicalJson } from './canonical-json';
+import { DuplicateEventIdError, type AppendOptions, type EventMetadata, type ExpectedVersion, type NewEvent } from './event-store.port';
 
-/** An append validated and canonicalised before it reaches the database. */
+/** An append validated and canonicalised before it reaches any store's write path. */
 export interface PreparedAppend {
   readonly streamId: string;
   readonly expectedVersion: ExpectedVersion;
-  /** `expectedVersion` as `causeway_append` takes it: n >= 0, -1 any, -2 no_stream, -3 exists. */
-  readonly expectedCode: number;
   readonly events: readonly PreparedEvent[];
+  /** The event ids, in order. */
   readonly ids: readonly string[];
 }
 
 export interface PreparedEvent {
   readonly id: string;
   readonly type: string;
-  /** RFC 8785 text: stored as is, and hashed as is by the sequencer. */
+  /** RFC 8785 text: stored as is and hashed as is, so every backend hashes the same bytes. */
   readonly dataJson: string;
   readonly metadataJson: string;
   readonly occurredAt: string;
@@ -22,19 +21,21 @@ export interface PreparedEvent {
 }
 
 /**
- * The same checks, in the same order, as the SQLite adapter: a bad payload fails alone, before it
- * could join a group transaction.
+ * The checks every adapter makes, in the same order, before an append may join a group commit: a
+ * bad payload fails alone, and all backends refuse the same inputs with the same errors.
  */
 export function prepareAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): PreparedAppend {
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: streamId must be a non-empty string');
   if (!Array.isArray(events) || events.length === 0) throw new RangeError('append: at least one event is required');
   const expected = options?.expectedVersion;
-  let expectedCode: number;
-  if (expected === 'any') expectedCode = -1;
-  else if (expected === 'no_stream') expectedCode = -2;
-  else if (expected === 'exists') expectedCode = -3;
-  else if (typeof expected === 'number' && Number.isInteger(expected) && expected >= 0) expectedCode = expected;
-  else throw new TypeError(`append: invalid expectedVersion ${String(expected)}`);
+  if (
+    expected !== 'any' &&
+    expected !== 'no_stream' &&
+    expected !== 'exists' &&
+    !(typeof expected === 'number' && Number.isInteger(expected) && expected >= 0)
+  ) {
+    throw new TypeError(`append: invalid expectedVersion ${String(expected)}`);
+  }
 
   const seen = new Set<string>();
   const prepared = events.map((event): PreparedEvent => {
@@ -63,5 +64,19 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], opt
       actor: metadata.actor,
     };
   });
-  return { streamId, expectedVersion: expected, expectedCode, events: prepared, ids: [...seen] };
+  return { streamId, expectedVersion: expected, events: prepared, ids: [...seen] };
+}
+
+/** Whether a stream at `current` (0 = no events) satisfies the expected version. */
+export function expectedVersionMatches(expected: ExpectedVersion, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === 0;
+    case 'exists':
+      return current > 0;
+    default:
+      return expected === current;
+  }
 }
