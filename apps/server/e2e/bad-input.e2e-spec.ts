@@ -1,17 +1,17 @@
-import { startTestApp, type TestApp } from './support/test-app';
+import { BACKENDS, startTestApp, type TestApp } from './support/test-app';
 
 /**
  * Every bad request gets the documented 4xx problem document and writes nothing: each case checks
  * the log's head position before and after.
  */
-describe('Bad input and refusals', () => {
+describe.each(BACKENDS)('Bad input and refusals (%s)', (backend) => {
   let t: TestApp;
   let incidentId: string;
   let responderKey: string;
   let stakeholderKey: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(backend);
     incidentId = (await t.declare()).id;
     responderKey = await t.keyFor('responder');
     stakeholderKey = await t.keyFor('stakeholder');
@@ -159,10 +159,10 @@ describe('Bad input and refusals', () => {
   });
 });
 
-describe('Commands without a body', () => {
+describe.each(BACKENDS)('Commands without a body (%s)', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(backend);
   });
   afterAll(async () => {
     await t.close();

@@ -1,10 +1,10 @@
-import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app';
+import { ADMIN_KEY, BACKENDS, startTestApp, type TestApp } from './support/test-app';
 
-describe('Incidents API (real Nest app, real SQLite files)', () => {
+describe.each(BACKENDS)('Incidents API (real Nest app on %s)', (backend) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(backend);
   });
   afterAll(async () => {
     await t.close();
@@ -136,10 +136,10 @@ describe('Incidents API (real Nest app, real SQLite files)', () => {
   });
 });
 
-describe('OpenAPI document', () => {
+describe.each(BACKENDS)('OpenAPI document (%s)', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(backend);
   });
   afterAll(async () => {
     await t.close();

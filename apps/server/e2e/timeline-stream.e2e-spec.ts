@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADMIN_KEY, startTestApp, type TestApp } from './support/test-app';
+import { ADMIN_KEY, BACKENDS, startTestApp, type TestApp } from './support/test-app';
 
 interface SseMessage {
   id: number;
@@ -50,12 +50,12 @@ function openStream(port: number, incidentId: string, lastEventId?: number) {
   };
 }
 
-describe('Timeline SSE stream', () => {
+describe.each(BACKENDS)('Timeline SSE stream (%s)', (backend) => {
   let t: TestApp;
   let port: number;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(backend);
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });

@@ -2,12 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@causeway/config';
 import { createCausewayApp, EVENT_STORE } from '@causeway/http';
 import type { EventStore } from '@causeway/event-store';
+import { startPostgres } from '@causeway/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 
 export const ADMIN_KEY = 'e2e-bootstrap-admin-key-0123456789';
+
+/** Every HTTP suite runs on the embedded default and on PostgreSQL (log and read models). */
+export const BACKENDS = ['sqlite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
 
 export interface TestApp {
   readonly app: INestApplication;
@@ -23,10 +28,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real Nest application over real SQLite files in a fresh temporary directory. */
-export async function startTestApp(): Promise<TestApp> {
+/**
+ * A real Nest application over real SQLite files in a fresh temporary directory, or over a real
+ * PostgreSQL (a fresh database; the harness starts a server when DATABASE_URL is unset).
+ */
+export async function startTestApp(backend: Backend = 'sqlite'): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
-  const config = loadConfig({ CAUSEWAY_DATA_DIR: dataDir, CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, CAUSEWAY_LOG_LEVEL: 'error' });
+  const pg = backend === 'postgres' ? await startPostgres() : null;
+  const config = loadConfig({
+    CAUSEWAY_DATA_DIR: dataDir,
+    CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+    CAUSEWAY_LOG_LEVEL: 'error',
+    ...(pg ? { CAUSEWAY_STORE: 'postgres', DATABASE_URL: pg.url } : {}),
+  });
   const app = await createCausewayApp({ config });
   await app.init();
   const http = request(app.getHttpServer());
@@ -51,6 +65,7 @@ export async function startTestApp(): Promise<TestApp> {
     },
     async close() {
       await app.close();
+      await pg?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

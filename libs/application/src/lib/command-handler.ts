@@ -52,6 +52,8 @@ export class CommandHandler {
    * instead of the whole stream. States are immutable values, so sharing them is safe.
    */
   private readonly states = new Map<string, CachedState>();
+  /** Commands on one stream in this process wait their turn instead of racing to conflict. */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -59,6 +61,24 @@ export class CommandHandler {
   ) {}
 
   async handle<Command extends { readonly metadata: { actor: string; now: string } }, Event extends AnyDomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    buildCommand: (metadata: { actor: string; now: string }) => Command,
+    context: CommandContext,
+  ): Promise<CommandResult<State>> {
+    // Serialising per stream inside the process turns N concurrent writers into a queue instead of
+    // N-1 conflicts per round; writers in other processes are still handled by retrying.
+    const previous = this.turns.get(streamId) ?? Promise.resolve();
+    const turn = previous.then(() => this.attempt(decider, streamId, buildCommand, context));
+    const settled = turn.catch(() => undefined);
+    this.turns.set(streamId, settled);
+    void settled.then(() => {
+      if (this.turns.get(streamId) === settled) this.turns.delete(streamId);
+    });
+    return turn;
+  }
+
+  private async attempt<Command extends { readonly metadata: { actor: string; now: string } }, Event extends AnyDomainEvent, State>(
     decider: Decider<Command, Event, State>,
     streamId: string,
     buildCommand: (metadata: { actor: string; now: string }) => Command,
@@ -93,6 +113,8 @@ export class CommandHandler {
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         if (context.expectedVersion !== undefined) throw new VersionConflictError(context.expectedVersion, error.actual);
+        // Another process won this version: back off a little (jittered) so contenders spread out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
     throw new ConcurrencyExhaustedError(streamId, MAX_ATTEMPTS);

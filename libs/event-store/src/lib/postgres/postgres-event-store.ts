@@ -402,13 +402,13 @@ export class PostgresEventStore implements EventStore {
     const committedAt = performance.now();
     try {
       const local = this.sequencer?.sequencedHead;
-      const transactionId = BigInt(committed.transactionId);
       // Already covered by our own sequencer's head (it ran before we got here), or a repeat of an
       // old append: look it up now instead of waiting for a batch that will not mention it.
       const lookNow =
         committed.duplicate ||
         (local != null &&
-          (transactionId < local.transactionId || (transactionId === local.transactionId && BigInt(committed.lastSeq) <= local.seq)));
+          (BigInt(committed.transactionId) < local.transactionId ||
+            (BigInt(committed.transactionId) === local.transactionId && BigInt(committed.lastSeq) <= local.seq)));
       const lastPosition = await this.waiters.wait(committed.transactionId, committed.lastSeq, lookNow);
       if (!committed.duplicate) this.options.onSealLag?.(performance.now() - committedAt);
       return { streamId: request.streamId, nextVersion: committed.nextVersion, lastPosition, duplicate: committed.duplicate };
