@@ -18,7 +18,7 @@ export const API_PREFIX = 'api/v1';
  */
 export async function createCausewayApp(options: CausewayModuleOptions): Promise<INestApplication> {
   const logger = new JsonLogger(options.config.CAUSEWAY_LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(CausewayModule.forRoot(options), { bodyParser: false, logger });
+  const app = await NestFactory.create<NestExpressApplication>(CausewayModule.forRoot(options), { bodyParser: false, logger, abortOnError: false });
   // Resources carry their own version ETags; hashing every other body for a weak one is wasted work.
   app.set('etag', false);
   app.disable('x-powered-by');
