@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { EventStore, StoredEvent, SubscribeOptions, Subscription, SubscriptionHandler } from './event-store.port';
 
 /** Registers a listener for "new events may be readable"; returns the unregister function. */
@@ -129,4 +130,27 @@ export class CatchUpSubscription implements Subscription {
       };
     });
   }
+}
+
+/**
+ * What every adapter's `subscribe` does: a catch-up subscription woken by the adapter's own
+ * "new events" signal, tracked in `open` until it ends (so `close()` can stop the rest).
+ */
+export function openTrackedSubscription(
+  source: Pick<EventStore, 'readAll' | 'headPosition'>,
+  options: CatchUpSubscriptionOptions,
+  handler: SubscriptionHandler,
+  signal: { readonly emitter: EventEmitter; readonly event: string },
+  open: Set<CatchUpSubscription>,
+): CatchUpSubscription {
+  const subscription = new CatchUpSubscription(source, options, handler, (listener) => {
+    signal.emitter.on(signal.event, listener);
+    return () => signal.emitter.off(signal.event, listener);
+  });
+  open.add(subscription);
+  const forget = (): void => {
+    open.delete(subscription);
+  };
+  subscription.done.then(forget, forget);
+  return subscription;
 }

@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { CatchUpSubscription } from '../catch-up-subscription';
+import { CatchUpSubscription, openTrackedSubscription } from '../catch-up-subscription';
 import {
   DuplicateEventIdError,
   StoreUnavailableError,
@@ -259,21 +259,13 @@ export class EventStoreDbEventStore implements EventStore {
     // A process that only subscribes (a projector) still seals, so events written by a writer that
     // died before sealing become visible.
     this.sealer.start();
-    const subscription = new CatchUpSubscription(
+    return openTrackedSubscription(
       this,
       { ...options, pollIntervalMs: this.pollIntervalMs },
       handler,
-      (listener) => {
-        this.emitter.on(SEALED, listener);
-        return () => this.emitter.off(SEALED, listener);
-      },
+      { emitter: this.emitter, event: SEALED },
+      this.subscriptions,
     );
-    this.subscriptions.add(subscription);
-    subscription.done.then(
-      () => this.subscriptions.delete(subscription),
-      () => this.subscriptions.delete(subscription),
-    );
-    return subscription;
   }
 
   /**

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pool, type PoolConfig, type QueryArrayConfig } from 'pg';
-import { CatchUpSubscription } from '../catch-up-subscription';
+import { CatchUpSubscription, openTrackedSubscription } from '../catch-up-subscription';
 import {
   DuplicateEventIdError,
   StoreUnavailableError,
@@ -315,16 +315,13 @@ export class PostgresEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription {
     this.ensureOpen();
-    const subscription = new CatchUpSubscription(this, { ...options, pollIntervalMs: this.subscriptionPollMs }, handler, (listener) => {
-      this.emitter.on(SEQUENCED, listener);
-      return () => this.emitter.off(SEQUENCED, listener);
-    });
-    this.subscriptions.add(subscription);
-    const forget = (): void => {
-      this.subscriptions.delete(subscription);
-    };
-    subscription.done.then(forget, forget);
-    return subscription;
+    return openTrackedSubscription(
+      this,
+      { ...options, pollIntervalMs: this.subscriptionPollMs },
+      handler,
+      { emitter: this.emitter, event: SEQUENCED },
+      this.subscriptions,
+    );
   }
 
   async verify(options: { from?: number; to?: number } = {}): Promise<VerifyResult> {

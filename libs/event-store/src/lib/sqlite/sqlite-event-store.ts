@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { CatchUpSubscription } from '../catch-up-subscription';
+import { CatchUpSubscription, openTrackedSubscription } from '../catch-up-subscription';
 import { expectedVersionMatches, prepareAppend, type PreparedEvent } from '../prepare-append';
 import {
   DuplicateEventIdError,
@@ -215,21 +215,13 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription {
     this.ensureOpen();
-    const subscription = new CatchUpSubscription(
+    return openTrackedSubscription(
       this,
       { ...options, pollIntervalMs: this.pollIntervalMs },
       handler,
-      (listener) => {
-        this.emitter.on(APPENDED, listener);
-        return () => this.emitter.off(APPENDED, listener);
-      },
+      { emitter: this.emitter, event: APPENDED },
+      this.subscriptions,
     );
-    this.subscriptions.add(subscription);
-    subscription.done.then(
-      () => this.subscriptions.delete(subscription),
-      () => this.subscriptions.delete(subscription),
-    );
-    return subscription;
   }
 
   async verify(options: { from?: number; to?: number } = {}): Promise<VerifyResult> {
