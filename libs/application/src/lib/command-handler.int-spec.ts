@@ -1,6 +1,6 @@
 import { incidentStreamId, InvalidTransitionError } from '@causeway/domain';
-import { SqliteEventStore } from '@causeway/event-store';
-import { tempDir, type TempDir } from '@causeway/testing';
+import { PostgresEventStore, SqliteEventStore, type EventStore } from '@causeway/event-store';
+import { startPostgres, tempDir, type PostgresHarness, type TempDir } from '@causeway/testing';
 import { join } from 'node:path';
 import type { Clock } from './clock.port';
 import { CommandHandler } from './command-handler';
@@ -10,14 +10,26 @@ import { IncidentCommands } from './incident-commands';
 const clock: Clock = { now: () => new Date('2026-11-21T10:00:00.000Z') };
 const declaration = { title: 'Checkout down', severity: 'SEV2' as const, service: 'checkout' };
 
-describe('CommandHandler on a real SQLite log', () => {
+describe.each(['sqlite', 'postgres'] as const)('CommandHandler on a real %s log', (backend) => {
   let dir: TempDir;
-  let store: SqliteEventStore;
+  let pg: PostgresHarness | null = null;
+  let store: EventStore;
   let commands: IncidentCommands;
 
+  beforeAll(async () => {
+    if (backend === 'postgres') pg = await startPostgres();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
   beforeEach(async () => {
     dir = await tempDir('causeway-handler');
-    store = SqliteEventStore.open({ file: join(dir.path, 'events.db') });
+    if (pg) {
+      const database = await pg.createDatabase();
+      store = await PostgresEventStore.open({ connectionString: database.url });
+    } else {
+      store = SqliteEventStore.open({ file: join(dir.path, 'events.db') });
+    }
     commands = new IncidentCommands(new CommandHandler(store, clock));
   });
   afterEach(async () => {
