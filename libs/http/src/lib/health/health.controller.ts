@@ -39,7 +39,7 @@ export class HealthController {
         const session = this.indicators.check('readStore');
         try {
           await withConnectionLock(this.readModels, () => this.readModels.query('SELECT 1'));
-          return session.up({ checkpoint: await this.projector.checkpoint() });
+          return session.up({ checkpoint: await this.projector.checkpoint(), projectorLeader: this.projector.isLeader() });
         } catch (error) {
           return session.down({ message: error instanceof Error ? error.message : String(error) });
         }
