@@ -12,3 +12,9 @@ export * from './lib/incident/incident.decider';
 export * from './lib/access/access.types';
 export * from './lib/access/api-key.events';
 export * from './lib/access/api-key.decider';
+
+export * from './lib/rca/rca.types';
+export * from './lib/rca/rca.commands';
+export * from './lib/rca/rca.events';
+export * from './lib/rca/rca.state';
+export * from './lib/rca/rca.decider';
