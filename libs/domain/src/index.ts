@@ -18,3 +18,10 @@ export * from './lib/rca/rca.commands';
 export * from './lib/rca/rca.events';
 export * from './lib/rca/rca.state';
 export * from './lib/rca/rca.decider';
+
+export * from './lib/action-item/action-item.types';
+export * from './lib/action-item/action-item.commands';
+export * from './lib/action-item/action-item.events';
+export * from './lib/action-item/action-item.state';
+export * from './lib/action-item/action-item.decider';
+export * from './lib/action-item/action-item.history';
