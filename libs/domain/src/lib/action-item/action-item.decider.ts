@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { clockMs, formatList, parseTimestamp } from '../shared/time';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
 import { INCIDENT_STATUSES } from '../incident/incident.types';
 import type {
@@ -248,7 +249,7 @@ function complete(command: CompleteActionItem, state: ActionItem): ActionItemCom
       ...ids(state),
       note: optionalText(command.data.note),
       dueAt: state.dueAt,
-      onTime: clock(now) <= Date.parse(state.dueAt),
+      onTime: clockMs(now) <= Date.parse(state.dueAt),
       occurredAt: now,
     },
   };
@@ -283,7 +284,7 @@ function markOverdue(command: MarkActionItemOverdue, state: ActionItem): readonl
     !ACTIVE_ACTION_ITEM_STATUSES.includes(state.status) ||
     dueAt !== state.dueAt ||
     state.overdueFor === state.dueAt ||
-    Date.parse(state.dueAt) > clock(now);
+    Date.parse(state.dueAt) > clockMs(now);
   if (stale) return [];
   return [{ type: 'ActionItemBecameOverdue', data: { ...ids(state), dueAt: state.dueAt, detectedAt: now, occurredAt: now } }];
 }
@@ -351,26 +352,3 @@ function optionalText(value: string | undefined): string | null {
   return trimmed.length === 0 ? null : trimmed;
 }
 
-/**
- * Same rule as incident times: an explicit offset (or Z) is required, so a due date is never read
- * as wall-clock time in the server's zone.
- */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Normalises to UTC with milliseconds, so equal instants compare equal as strings; `null` if invalid. */
-function parseTimestamp(value: string): string | null {
-  const at = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(at) ? null : new Date(at).toISOString();
-}
-
-function clock(now: string): number {
-  const ms = Date.parse(now);
-  // The caller's clock is injected by our own code; a bad value is a programming error, not a 400.
-  if (Number.isNaN(ms)) throw new Error(`command metadata.now is not a timestamp: ${now}`);
-  return ms;
-}
-
-function formatList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-}

@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { clockMs, formatList, parseTimestamp } from '../shared/time';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import type {
   AcknowledgeIncident,
@@ -370,32 +371,16 @@ function notAllowedFrom(
   );
 }
 
-/**
- * Requiring an explicit offset (or Z) avoids reading a local wall-clock time in the server's zone,
- * which is how a note ends up hours off on the timeline.
- */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /** Validates a client-given time and normalises it to UTC with milliseconds, as every other time in the log. */
 function pastTimestamp(field: 'occurredAt' | 'detectedAt', value: string, now: string): string {
-  const at = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(at)) {
+  const at = parseTimestamp(value);
+  if (at === null) {
     const message = 'must be an ISO-8601 timestamp with a time zone, e.g. 2024-05-01T09:30:00Z';
     throw new DomainValidationError('TIMESTAMP_INVALID', `${field} ${message}`, [{ field, message }]);
   }
-  const nowMs = Date.parse(now);
-  if (Number.isNaN(nowMs)) {
-    // The caller's clock is injected by our own code; a bad value is a programming error, not a 400.
-    throw new Error(`command metadata.now is not a timestamp: ${now}`);
-  }
-  if (at > nowMs + CLOCK_SKEW_ALLOWANCE_MS) {
+  if (Date.parse(at) > clockMs(now) + CLOCK_SKEW_ALLOWANCE_MS) {
     const message = `must not be in the future (now is ${now}; up to ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes of clock skew are tolerated)`;
     throw new DomainValidationError('TIMESTAMP_IN_FUTURE', `${field} ${value} ${message}`, [{ field, message }]);
   }
-  return new Date(at).toISOString();
-}
-
-function formatList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+  return at;
 }

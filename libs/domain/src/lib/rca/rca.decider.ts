@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { formatList } from '../shared/time';
 import { DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
 import type { IncidentStatus } from '../incident/incident.types';
 import type { ApproveRca, PublishRca, RcaCommand, RequestRcaChanges, SaveRcaDraft, SubmitRca } from './rca.commands';
@@ -281,7 +282,3 @@ function notAllowedFrom(reason: string, commandType: RcaCommandType, state: Rca,
   );
 }
 
-function formatList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-}
