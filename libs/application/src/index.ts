@@ -5,3 +5,4 @@ export * from './lib/idempotency.port';
 export * from './lib/ids';
 export * from './lib/api-key-commands';
 export * from './lib/incident-commands';
+export * from './lib/rca-commands';

@@ -1,7 +1,19 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ApiKeyCommands, CLOCK, CommandHandler, IDEMPOTENCY_STORE, IncidentCommands, systemClock, type Clock } from '@causeway/application';
+import {
+  ApiKeyCommands,
+  CAUSE_CATEGORIES,
+  CLOCK,
+  CommandHandler,
+  defaultCauseCategories,
+  IDEMPOTENCY_STORE,
+  IncidentCommands,
+  RcaCommands,
+  systemClock,
+  type Clock,
+} from '@causeway/application';
+import type { CauseCategory } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import { createEventStore, type EventStore, type EventStoreConfig } from '@causeway/event-store';
 import {
@@ -25,6 +37,8 @@ import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsService } from './incidents/incidents.service';
 import { TimelineStreamService } from './incidents/timeline-stream.service';
 import { CausewayLifecycle } from './lifecycle';
+import { RcaController } from './rca/rca.controller';
+import { RcaService } from './rca/rca.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
 import { CAUSEWAY_ROLE, EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
@@ -74,9 +88,17 @@ export class CausewayModule {
       { provide: IDEMPOTENCY_STORE, useFactory: (dataSource: DataSource) => new TypeormIdempotencyStore(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: CommandHandler, useFactory: (store: EventStore, clock: Clock) => new CommandHandler(store, clock), inject: [EVENT_STORE, CLOCK] },
       { provide: IncidentCommands, useFactory: (handler: CommandHandler) => new IncidentCommands(handler), inject: [CommandHandler] },
+      // The cause taxonomy: the shipped default until configuration provides one.
+      { provide: CAUSE_CATEGORIES, useFactory: defaultCauseCategories },
+      {
+        provide: RcaCommands,
+        useFactory: (handler: CommandHandler, store: EventStore, categories: readonly CauseCategory[]) => new RcaCommands(handler, store, categories),
+        inject: [CommandHandler, EVENT_STORE, CAUSE_CATEGORIES],
+      },
       { provide: ApiKeyCommands, useFactory: (handler: CommandHandler) => new ApiKeyCommands(handler), inject: [CommandHandler] },
       ApiKeyResolver,
       IncidentsService,
+      RcaService,
       TimelineStreamService,
       CausewayLifecycle,
       { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -89,7 +111,7 @@ export class CausewayModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: role === 'projector' ? [HealthController] : [IncidentsController, ApiKeysController, AuditController, HealthController],
+      controllers: role === 'projector' ? [HealthController] : [IncidentsController, RcaController, ApiKeysController, AuditController, HealthController],
       providers,
     };
   }

@@ -150,4 +150,11 @@ describe('evolveIncidentSummary', () => {
     expect(evolveIncidentSummary(null, other)).toBeNull();
     expect(evolveIncidentSummary(null, record({ type: 'IncidentClosed', data: { incidentId: id, occurredAt: at(1) } }))).toBeNull();
   });
+
+  it('is unaffected by RCA events of the same incident (they only reach the timeline)', () => {
+    const doc = project([record(declared)])!;
+    const rca = log.rca({ type: 'RcaSubmitted', data: { incidentId: id, occurredAt: at(2) } });
+    expect(evolveIncidentSummary(doc, rca)).toBe(doc);
+    expect(evolveIncidentSummary(null, rca)).toBeNull();
+  });
 });

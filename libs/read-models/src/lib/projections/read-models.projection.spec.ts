@@ -55,4 +55,25 @@ describe('projectBatch', () => {
     const replayed = projectBatch([log.incident(declared('a'))].map((event) => ({ ...event, version: 1 })), stored, new Map());
     expect(replayed.incidents).toEqual([]);
   });
+
+  it("adds RCA events to their incident's timeline without touching the incident summary", () => {
+    const log = new StoredEventFixture();
+    const events = [
+      log.incident(declared('a')),
+      log.rca({ type: 'RcaSubmitted', data: { incidentId: 'a', occurredAt: at } }, 'bob'),
+      log.incident(note('a', 'one')),
+      log.rca({ type: 'RcaApproved', data: { incidentId: 'b', occurredAt: at } }, 'lead'),
+    ];
+    // RCA events need no stored document: nothing more to load for them.
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [] });
+
+    const changes = projectBatch(events, new Map(), new Map());
+    expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([['a', 2, 3]]);
+    expect(changes.entries.map((entry) => [entry.position, entry.incidentId, entry.summary])).toEqual([
+      [1, 'a', 'Incident declared (SEV3) on web by alice: Incident a'],
+      [2, 'a', 'RCA submitted for review by bob'],
+      [3, 'a', 'Note by alice: one'],
+      [4, 'b', 'RCA approved by lead'],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@causeway/event-store';
 import { apiKeyIdOf, evolveApiKey, type ApiKeyRow } from './api-keys.projection';
 import { evolveIncidentSummary, incidentIdOf, type IncidentSummary } from './incident-summary.projection';
-import { toTimelineEntry, type TimelineEntry } from './timeline.projection';
+import { rcaIncidentIdOf, toTimelineEntry, type TimelineEntry } from './timeline.projection';
 
 /** What a batch of events changes in the read models. */
 export interface ReadModelChanges {
@@ -11,7 +11,10 @@ export interface ReadModelChanges {
   readonly apiKeys: readonly ApiKeyRow[];
 }
 
-/** The documents a batch touches: the ids to load before projecting it. */
+/**
+ * The documents a batch touches: the ids to load before projecting it. RCA events only add timeline
+ * entries (the incident summary does not change), so they load nothing.
+ */
 export function affectedIds(events: readonly StoredEvent[]): { incidentIds: string[]; apiKeyIds: string[] } {
   const incidentIds = new Set<string>();
   const apiKeyIds = new Set<string>();
@@ -41,6 +44,12 @@ export function projectBatch(
     if (incidentId !== null) {
       const before = nextIncidents.has(incidentId) ? (nextIncidents.get(incidentId) ?? null) : (incidents.get(incidentId) ?? null);
       nextIncidents.set(incidentId, evolveIncidentSummary(before, event));
+      const entry = toTimelineEntry(event);
+      if (entry !== null) entries.push(entry);
+      continue;
+    }
+    if (rcaIncidentIdOf(event) !== null) {
+      // The RCA lives in its own stream; it is on its incident's timeline, not in the summary.
       const entry = toTimelineEntry(event);
       if (entry !== null) entries.push(entry);
       continue;

@@ -1,4 +1,4 @@
-import type { ApiKeyEvent, IncidentEvent } from '@causeway/domain';
+import type { ApiKeyEvent, IncidentEvent, RcaEvent } from '@causeway/domain';
 import type { JsonObject, StoredEvent } from '@causeway/event-store';
 
 /**
@@ -13,6 +13,10 @@ export class StoredEventFixture {
 
   incident(event: IncidentEvent, actor = 'alice'): StoredEvent {
     return this.store(`incident-${event.data.incidentId}`, event, actor);
+  }
+
+  rca(event: RcaEvent, actor = 'alice'): StoredEvent {
+    return this.store(`rca-${event.data.incidentId}`, event, actor);
   }
 
   apiKey(event: ApiKeyEvent, actor = 'admin'): StoredEvent {

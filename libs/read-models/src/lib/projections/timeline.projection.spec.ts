@@ -1,4 +1,4 @@
-import type { IncidentEscalated, IncidentEvent } from '@causeway/domain';
+import type { IncidentEscalated, IncidentEvent, RcaEvent } from '@causeway/domain';
 import { StoredEventFixture } from './stored-event.fixture';
 import { SUMMARY_TEXT_MAX, toTimelineEntry } from './timeline.projection';
 
@@ -145,6 +145,64 @@ describe('toTimelineEntry', () => {
       expect(entry.summary).not.toContain('\n');
       expect(entry.summary.length).toBe('Note by bob: '.length + SUMMARY_TEXT_MAX);
       expect(entry.data['text']).toBe(text);
+    });
+  });
+
+  describe('RCA events (stream rca-<incidentId>)', () => {
+    const content = {
+      summary: 'Checkout returned 500',
+      rootCause: 'Pool halved by a config change',
+      category: 'software-defect',
+      contributingFactors: [{ category: 'monitoring-gap', description: 'No alert' }],
+      whys: ['Requests timed out'],
+      lessons: null,
+    };
+    const rcaLine = (event: RcaEvent, actor = 'alice'): string | undefined => toTimelineEntry(new StoredEventFixture().rca(event, actor))?.summary;
+
+    it.each<[string, RcaEvent, string, string]>([
+      ['drafted', { type: 'RcaDrafted', data: { incidentId: id, ...content, occurredAt: at } }, 'alice', 'RCA drafted by alice (category: software-defect)'],
+      [
+        'updated',
+        { type: 'RcaUpdated', data: { incidentId: id, ...content, changedFields: ['rootCause', 'whys'], occurredAt: at } },
+        'bob',
+        'RCA updated by bob: rootCause, whys',
+      ],
+      ['submitted', { type: 'RcaSubmitted', data: { incidentId: id, occurredAt: at } }, 'carol', 'RCA submitted for review by carol'],
+      [
+        'changes requested',
+        { type: 'RcaChangesRequested', data: { incidentId: id, comment: 'Add the\ntimeline', occurredAt: at } },
+        'lead',
+        'Changes requested by lead: Add the timeline',
+      ],
+      ['approved', { type: 'RcaApproved', data: { incidentId: id, occurredAt: at } }, 'lead', 'RCA approved by lead'],
+      ['published', { type: 'RcaPublished', data: { incidentId: id, occurredAt: at } }, 'lead', 'RCA published by lead'],
+    ])('%s', (_name, event, actor, expected) => {
+      expect(rcaLine(event, actor)).toBe(expected);
+    });
+
+    it("puts the entry on the incident's timeline with the event's business time", () => {
+      const stored = new StoredEventFixture('2026-11-21T12:00:00.000Z').rca(
+        { type: 'RcaSubmitted', data: { incidentId: id, occurredAt: '2026-11-21T11:00:00+01:00' } },
+        'carol',
+      );
+      expect(stored.streamId).toBe(`rca-${id}`);
+      expect(toTimelineEntry(stored)).toEqual({
+        position: 1,
+        incidentId: id,
+        occurredAt: '2026-11-21T10:00:00.000Z',
+        recordedAt: '2026-11-21T12:00:00.000Z',
+        type: 'RcaSubmitted',
+        actor: 'carol',
+        summary: 'RCA submitted for review by carol',
+        data: { incidentId: id, occurredAt: '2026-11-21T11:00:00+01:00' },
+      });
+    });
+
+    it('cuts a long change-request comment to one short line', () => {
+      const comment = `please ${'x'.repeat(500)}`;
+      const entry = toTimelineEntry(new StoredEventFixture().rca({ type: 'RcaChangesRequested', data: { incidentId: id, comment, occurredAt: at } }, 'bob'))!;
+      expect(entry.summary.length).toBe('Changes requested by bob: '.length + SUMMARY_TEXT_MAX);
+      expect(entry.data['comment']).toBe(comment);
     });
   });
 });

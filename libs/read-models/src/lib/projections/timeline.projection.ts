@@ -1,4 +1,4 @@
-import { assertNever, severityRank, type IncidentEvent } from '@causeway/domain';
+import { assertNever, RCA_EVENT_TYPES, severityRank, type IncidentEvent, type RcaEvent } from '@causeway/domain';
 import type { JsonObject, StoredEvent } from '@causeway/event-store';
 import { asIncidentEvent, incidentIdOf } from './incident-summary.projection';
 import { toUtcIso } from './iso-time';
@@ -22,22 +22,67 @@ export interface TimelineEntry {
  */
 export const SUMMARY_TEXT_MAX = 200;
 
-/** Pure: the timeline entry for an incident event, null for events that are not on a timeline. */
+const RCA_TYPES = new Set<string>(RCA_EVENT_TYPES);
+
+/** The incident an RCA event (stream `rca-<incidentId>`) belongs to, or null for other events. */
+export function rcaIncidentIdOf(event: StoredEvent): string | null {
+  if (!RCA_TYPES.has(event.type)) return null;
+  const id = event.data['incidentId'];
+  return typeof id === 'string' ? id : null;
+}
+
+/** The incident whose timeline shows this event (its own events and its RCA's), or null. */
+export function timelineIncidentIdOf(event: StoredEvent): string | null {
+  return incidentIdOf(event) ?? rcaIncidentIdOf(event);
+}
+
+/** Pure: the timeline entry for an incident or RCA event, null for events that are not on a timeline. */
 export function toTimelineEntry(event: StoredEvent): TimelineEntry | null {
   const incidentId = incidentIdOf(event);
-  if (incidentId === null) return null;
-  const domainEvent = asIncidentEvent(event);
+  if (incidentId !== null) {
+    const domainEvent = asIncidentEvent(event);
+    // The event's own business time: a back-dated note carries it in data, whatever the envelope says.
+    return entry(event, incidentId, domainEvent.data.occurredAt ?? event.occurredAt, summarize(domainEvent, event.actor));
+  }
+  const rcaIncidentId = rcaIncidentIdOf(event);
+  if (rcaIncidentId !== null) {
+    const rcaEvent = { type: event.type, data: event.data } as unknown as RcaEvent;
+    return entry(event, rcaIncidentId, rcaEvent.data.occurredAt ?? event.occurredAt, summarizeRca(rcaEvent, event.actor));
+  }
+  return null;
+}
+
+function entry(event: StoredEvent, incidentId: string, occurredAt: string, summary: string): TimelineEntry {
   return {
     position: event.position,
     incidentId,
-    // The event's own business time: a back-dated note carries it in data, whatever the envelope says.
-    occurredAt: toUtcIso(domainEvent.data.occurredAt ?? event.occurredAt),
+    occurredAt: toUtcIso(occurredAt),
     recordedAt: toUtcIso(event.recordedAt),
     type: event.type,
     actor: event.actor,
-    summary: summarize(domainEvent, event.actor),
+    summary,
     data: event.data,
   };
+}
+
+/** One line per RCA change, shown on the incident's timeline. */
+export function summarizeRca(event: RcaEvent, actor: string): string {
+  switch (event.type) {
+    case 'RcaDrafted':
+      return `RCA drafted by ${actor} (category: ${event.data.category})`;
+    case 'RcaUpdated':
+      return `RCA updated by ${actor}${event.data.changedFields.length > 0 ? `: ${event.data.changedFields.join(', ')}` : ''}`;
+    case 'RcaSubmitted':
+      return `RCA submitted for review by ${actor}`;
+    case 'RcaChangesRequested':
+      return `Changes requested by ${actor}${withText(event.data.comment)}`;
+    case 'RcaApproved':
+      return `RCA approved by ${actor}`;
+    case 'RcaPublished':
+      return `RCA published by ${actor}`;
+    default:
+      return assertNever(event);
+  }
 }
 
 export function summarize(event: IncidentEvent, actor: string): string {

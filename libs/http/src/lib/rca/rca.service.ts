@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { RcaCommands, type CommandContext, type RcaCommandResult, type RcaWorkflowInput, type SaveRcaDraftInput } from '@causeway/application';
+import type { CauseCategory } from '@causeway/domain';
+import { Projector } from '@causeway/read-models';
+import { Problem } from '../problem/problem';
+import { toRcaResource, type RcaResource } from './rca.resource';
+
+/** How long a command waits for its events to reach the timeline before answering. */
+const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+
+/**
+ * The RCA is read by folding its (short) stream, so a GET always sees the latest write. Commands
+ * still wait for the projector, so the incident timeline shows the change once the command answers.
+ */
+@Injectable()
+export class RcaService {
+  constructor(
+    private readonly commands: RcaCommands,
+    private readonly projector: Projector,
+  ) {}
+
+  get categories(): readonly CauseCategory[] {
+    return this.commands.categories;
+  }
+
+  async save(incidentId: string, input: SaveRcaDraftInput, context: CommandContext): Promise<RcaResource> {
+    return this.resourceAfter(await this.commands.save(incidentId, input, context));
+  }
+
+  async execute(incidentId: string, input: RcaWorkflowInput, context: CommandContext): Promise<RcaResource> {
+    return this.resourceAfter(await this.commands.execute(incidentId, input, context));
+  }
+
+  async get(incidentId: string): Promise<RcaResource> {
+    const { state, version } = await this.commands.load(incidentId);
+    if (state === null) throw Problem.notFound(`No RCA has been drafted for incident ${incidentId}`);
+    return toRcaResource(state, version);
+  }
+
+  private async resourceAfter(result: RcaCommandResult): Promise<RcaResource> {
+    if (result.state === null) throw new Error(`RCA command on incident ${result.incidentId} left no RCA`);
+    await this.projector.waitFor(result.position, READ_YOUR_WRITES_TIMEOUT_MS);
+    return toRcaResource(result.state, result.version);
+  }
+}
