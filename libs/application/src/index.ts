@@ -6,3 +6,4 @@ export * from './lib/ids';
 export * from './lib/api-key-commands';
 export * from './lib/incident-commands';
 export * from './lib/rca-commands';
+export * from './lib/action-item-commands';

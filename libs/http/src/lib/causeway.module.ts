@@ -2,6 +2,7 @@ import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import {
+  ActionItemCommands,
   ApiKeyCommands,
   CAUSE_CATEGORIES,
   CLOCK,
@@ -27,6 +28,8 @@ import {
 } from '@causeway/read-models';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { ActionItemsController } from './action-items/action-items.controller';
+import { ActionItemsService } from './action-items/action-items.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -95,10 +98,16 @@ export class CausewayModule {
         useFactory: (handler: CommandHandler, store: EventStore, categories: readonly CauseCategory[]) => new RcaCommands(handler, store, categories),
         inject: [CommandHandler, EVENT_STORE, CAUSE_CATEGORIES],
       },
+      {
+        provide: ActionItemCommands,
+        useFactory: (handler: CommandHandler, store: EventStore) => new ActionItemCommands(handler, store),
+        inject: [CommandHandler, EVENT_STORE],
+      },
       { provide: ApiKeyCommands, useFactory: (handler: CommandHandler) => new ApiKeyCommands(handler), inject: [CommandHandler] },
       ApiKeyResolver,
       IncidentsService,
       RcaService,
+      ActionItemsService,
       TimelineStreamService,
       CausewayLifecycle,
       { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -111,7 +120,7 @@ export class CausewayModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: role === 'projector' ? [HealthController] : [IncidentsController, RcaController, ApiKeysController, AuditController, HealthController],
+      controllers: role === 'projector' ? [HealthController] : [IncidentsController, RcaController, ActionItemsController, ApiKeysController, AuditController, HealthController],
       providers,
     };
   }

@@ -1,6 +1,6 @@
-import type { CommandContext, IncidentCommandInput } from '@causeway/application';
+import type { ActionItemCommandInput, CommandContext, IncidentCommandInput } from '@causeway/application';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-import { DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
+import { ACTION_ITEM_EVENT_TYPES, DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
 import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
 import type { AppliedBatch } from './projector';
 import { IncidentQueries } from './queries/incident.queries';
@@ -112,13 +112,34 @@ describe.each(READ_MODEL_BACKENDS)('Projector (real SQLite event store, read mod
     await fx.apiKeyCommands.create({ name: 'ops', role: 'lead' }, { actor: 'root' });
     const doomed = await fx.apiKeyCommands.create({ name: 'old', role: 'auditor' }, { actor: 'root' });
     await fx.apiKeyCommands.revoke(doomed.id, { actor: 'root' });
+    // Action items (own streams, on their incident's timeline only), interleaved with incident events.
+    const followUps = await declare('Follow-ups');
+    for (const [n, owner] of ['bob', 'carol', 'team:payments'].entries()) {
+      const { actionItemId } = await fx.actionItemCommands.create(
+        followUps,
+        { title: `Item ${n}`, owner, dueAt: '2026-12-01T17:00:00Z', priority: 'P2', kind: 'corrective' },
+        alice,
+      );
+      const run = (input: ActionItemCommandInput) => fx.actionItemCommands.execute(actionItemId, input, alice);
+      await run({ type: 'AssignActionItem', data: { owner: 'dave', reason: 'rota' } });
+      await fx.commands.execute(followUps, { type: 'AddIncidentNote', data: { text: `between ${n}` } }, alice);
+      await run({ type: 'RescheduleActionItem', data: { dueAt: '2026-12-04T17:00:00Z', reason: 'slip' } });
+      await run({ type: 'StartActionItem', data: {} });
+      await run({ type: 'CompleteActionItem', data: { note: 'done' } });
+      await run({ type: 'ReopenActionItem', data: { reason: 'again' } });
+      await run({ type: 'CancelActionItem', data: { reason: 'dropped' } });
+    }
 
     const head = await fx.store.headPosition();
     const types = new Set((await fx.store.readAll({ after: 0, limit: head })).map((event) => event.type));
-    expect(types).toEqual(new Set([...INCIDENT_EVENT_TYPES, 'ApiKeyCreated', 'ApiKeyRevoked']));
+    const actionItemTypes = ACTION_ITEM_EVENT_TYPES.filter((type) => type !== 'ActionItemBecameOverdue');
+    expect(types).toEqual(new Set([...INCIDENT_EVENT_TYPES, 'ApiKeyCreated', 'ApiKeyRevoked', ...actionItemTypes]));
     expect(await projector.waitFor(head, 10_000)).toBe(true);
     const live = await fx.dump();
-    expect(live.incidents).toHaveLength(ids.length);
+    expect(live.incidents).toHaveLength(ids.length + 1);
+    const followUpTimeline = await new TimelineQueries(fx.dataSource).list(followUps, { limit: 200 });
+    expect(followUpTimeline.items.filter((entry) => entry.type.startsWith('ActionItem'))).toHaveLength(3 * 7);
+    expect(followUpTimeline.items.map((entry) => entry.summary)).toContain('Action item rescheduled +3d by alice: slip');
     expect(batches.every((batch) => !batch.replay)).toBe(true);
     expect(batches.flatMap((batch) => batch.events.map((event) => event.position))).toEqual(range(1, head));
 

@@ -76,4 +76,29 @@ describe('projectBatch', () => {
       [4, 'b', 'RCA approved by lead'],
     ]);
   });
+
+  it("adds action-item events to their incident's timeline without touching the incident summary", () => {
+    const log = new StoredEventFixture();
+    const ids = { actionItemId: 'item-1', incidentId: 'a' };
+    const events = [
+      log.incident(declared('a')),
+      log.actionItem(
+        {
+          type: 'ActionItemCreated',
+          data: { ...ids, title: 'Add alert', owner: 'bob', dueAt: '2026-12-01T00:00:00.000Z', priority: 'P2', kind: 'corrective', description: null, team: null, occurredAt: at },
+        },
+        'alice',
+      ),
+      log.actionItem({ type: 'ActionItemStarted', data: { ...ids, occurredAt: at } }, 'bob'),
+    ];
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [] });
+
+    const changes = projectBatch(events, new Map(), new Map());
+    expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([['a', 1, 1]]);
+    expect(changes.entries.map((entry) => [entry.position, entry.incidentId, entry.summary])).toEqual([
+      [1, 'a', 'Incident declared (SEV3) on web by alice: Incident a'],
+      [2, 'a', 'Action item created by alice: Add alert (owner bob, due 2026-12-01, P2 corrective)'],
+      [3, 'a', 'Action item started by bob'],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@causeway/event-store';
 import { apiKeyIdOf, evolveApiKey, type ApiKeyRow } from './api-keys.projection';
 import { evolveIncidentSummary, incidentIdOf, type IncidentSummary } from './incident-summary.projection';
-import { rcaIncidentIdOf, toTimelineEntry, type TimelineEntry } from './timeline.projection';
+import { timelineIncidentIdOf, toTimelineEntry, type TimelineEntry } from './timeline.projection';
 
 /** What a batch of events changes in the read models. */
 export interface ReadModelChanges {
@@ -12,8 +12,8 @@ export interface ReadModelChanges {
 }
 
 /**
- * The documents a batch touches: the ids to load before projecting it. RCA events only add timeline
- * entries (the incident summary does not change), so they load nothing.
+ * The documents a batch touches: the ids to load before projecting it. RCA and action-item events only
+ * add timeline entries (the incident summary does not change), so they load nothing.
  */
 export function affectedIds(events: readonly StoredEvent[]): { incidentIds: string[]; apiKeyIds: string[] } {
   const incidentIds = new Set<string>();
@@ -48,8 +48,9 @@ export function projectBatch(
       if (entry !== null) entries.push(entry);
       continue;
     }
-    if (rcaIncidentIdOf(event) !== null) {
-      // The RCA lives in its own stream; it is on its incident's timeline, not in the summary.
+    if (timelineIncidentIdOf(event) !== null) {
+      // RCAs and action items live in their own streams: they are on their incident's timeline, not
+      // in its summary (open/overdue action-item counts come with the action-item projections).
       const entry = toTimelineEntry(event);
       if (entry !== null) entries.push(entry);
       continue;

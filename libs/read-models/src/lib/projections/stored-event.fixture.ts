@@ -1,4 +1,4 @@
-import type { ApiKeyEvent, IncidentEvent, RcaEvent } from '@causeway/domain';
+import type { ActionItemEvent, ApiKeyEvent, IncidentEvent, RcaEvent } from '@causeway/domain';
 import type { JsonObject, StoredEvent } from '@causeway/event-store';
 
 /**
@@ -17,6 +17,10 @@ export class StoredEventFixture {
 
   rca(event: RcaEvent, actor = 'alice'): StoredEvent {
     return this.store(`rca-${event.data.incidentId}`, event, actor);
+  }
+
+  actionItem(event: ActionItemEvent, actor = 'alice'): StoredEvent {
+    return this.store(`action-item-${event.data.actionItemId}`, event, actor);
   }
 
   apiKey(event: ApiKeyEvent, actor = 'admin'): StoredEvent {

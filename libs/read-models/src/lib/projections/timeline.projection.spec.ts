@@ -1,6 +1,6 @@
-import type { IncidentEscalated, IncidentEvent, RcaEvent } from '@causeway/domain';
+import type { ActionItemEvent, IncidentEscalated, IncidentEvent, RcaEvent } from '@causeway/domain';
 import { StoredEventFixture } from './stored-event.fixture';
-import { SUMMARY_TEXT_MAX, toTimelineEntry } from './timeline.projection';
+import { formatSlip, SUMMARY_TEXT_MAX, timelineIncidentIdOf, toTimelineEntry } from './timeline.projection';
 
 const id = '0192f0c4-0000-7000-8000-000000000001';
 const at = '2026-11-21T10:00:00.000Z';
@@ -203,6 +203,127 @@ describe('toTimelineEntry', () => {
       const entry = toTimelineEntry(new StoredEventFixture().rca({ type: 'RcaChangesRequested', data: { incidentId: id, comment, occurredAt: at } }, 'bob'))!;
       expect(entry.summary.length).toBe('Changes requested by bob: '.length + SUMMARY_TEXT_MAX);
       expect(entry.data['comment']).toBe(comment);
+    });
+  });
+
+  describe('action-item events (stream action-item-<id>)', () => {
+    const itemId = '0192f0c4-0000-7000-8000-0000000000a1';
+    const ids = { actionItemId: itemId, incidentId: id };
+    const aiLine = (event: ActionItemEvent, actor = 'alice'): string | undefined =>
+      toTimelineEntry(new StoredEventFixture().actionItem(event, actor))?.summary;
+
+    it.each<[string, ActionItemEvent, string, string]>([
+      [
+        'created',
+        {
+          type: 'ActionItemCreated',
+          data: {
+            ...ids,
+            title: 'Add pool-size alert',
+            owner: 'bob',
+            dueAt: '2026-12-01T17:00:00.000Z',
+            priority: 'P2',
+            kind: 'corrective',
+            description: null,
+            team: null,
+            occurredAt: at,
+          },
+        },
+        'alice',
+        'Action item created by alice: Add pool-size alert (owner bob, due 2026-12-01, P2 corrective)',
+      ],
+      [
+        'reassigned',
+        { type: 'ActionItemAssigned', data: { ...ids, from: 'bob', to: 'carol', reason: 'bob is on leave', occurredAt: at } },
+        'lead',
+        'Action item reassigned bob → carol by lead: bob is on leave',
+      ],
+      [
+        'reassigned without a reason',
+        { type: 'ActionItemAssigned', data: { ...ids, from: 'bob', to: 'team:payments', reason: null, occurredAt: at } },
+        'lead',
+        'Action item reassigned bob → team:payments by lead',
+      ],
+      [
+        'rescheduled',
+        {
+          type: 'ActionItemRescheduled',
+          data: { ...ids, fromDueAt: '2026-12-01T17:00:00.000Z', toDueAt: '2026-12-04T17:00:00.000Z', slipSeconds: 3 * 86_400, reason: 'vendor delay', occurredAt: at },
+        },
+        'carol',
+        'Action item rescheduled +3d by carol: vendor delay',
+      ],
+      [
+        'pulled in',
+        {
+          type: 'ActionItemRescheduled',
+          data: { ...ids, fromDueAt: '2026-12-01T17:00:00.000Z', toDueAt: '2026-12-01T15:00:00.000Z', slipSeconds: -7200, reason: 'urgent', occurredAt: at },
+        },
+        'carol',
+        'Action item rescheduled -2h by carol: urgent',
+      ],
+      ['started', { type: 'ActionItemStarted', data: { ...ids, occurredAt: at } }, 'carol', 'Action item started by carol'],
+      [
+        'completed',
+        { type: 'ActionItemCompleted', data: { ...ids, note: null, dueAt: '2026-12-01T17:00:00.000Z', onTime: true, occurredAt: at } },
+        'carol',
+        'Action item completed by carol',
+      ],
+      [
+        'completed with a note',
+        { type: 'ActionItemCompleted', data: { ...ids, note: 'alert\nlive', dueAt: '2026-12-01T17:00:00.000Z', onTime: true, occurredAt: at } },
+        'carol',
+        'Action item completed by carol: alert live',
+      ],
+      ['reopened', { type: 'ActionItemReopened', data: { ...ids, reason: 'alert flaps', occurredAt: at } }, 'lead', 'Action item reopened by lead: alert flaps'],
+      ['cancelled', { type: 'ActionItemCancelled', data: { ...ids, reason: 'superseded', occurredAt: at } }, 'lead', 'Action item cancelled by lead: superseded'],
+      [
+        'overdue',
+        { type: 'ActionItemBecameOverdue', data: { ...ids, dueAt: '2026-12-01T17:00:00.000Z', detectedAt: at, occurredAt: at } },
+        'system',
+        'Action item overdue (due 2026-12-01)',
+      ],
+    ])('%s', (_name, event, actor, expected) => {
+      expect(aiLine(event, actor)).toBe(expected);
+    });
+
+    it("puts the entry on the incident's timeline with the event's business time", () => {
+      const stored = new StoredEventFixture('2026-11-21T12:00:00.000Z').actionItem(
+        { type: 'ActionItemStarted', data: { ...ids, occurredAt: '2026-11-21T11:00:00+01:00' } },
+        'carol',
+      );
+      expect(stored.streamId).toBe(`action-item-${itemId}`);
+      expect(timelineIncidentIdOf(stored)).toBe(id);
+      expect(toTimelineEntry(stored)).toEqual({
+        position: 1,
+        incidentId: id,
+        occurredAt: '2026-11-21T10:00:00.000Z',
+        recordedAt: '2026-11-21T12:00:00.000Z',
+        type: 'ActionItemStarted',
+        actor: 'carol',
+        summary: 'Action item started by carol',
+        data: { ...ids, occurredAt: '2026-11-21T11:00:00+01:00' },
+      });
+    });
+
+    it('cuts a long title or reason to one short line; data keeps the full text', () => {
+      const reason = `because ${'x'.repeat(500)}`;
+      const entry = toTimelineEntry(new StoredEventFixture().actionItem({ type: 'ActionItemCancelled', data: { ...ids, reason, occurredAt: at } }, 'bob'))!;
+      expect(entry.summary.length).toBe('Action item cancelled by bob: '.length + SUMMARY_TEXT_MAX);
+      expect(entry.data['reason']).toBe(reason);
+    });
+
+    it.each([
+      [86_400, '+1d'],
+      [-3 * 86_400, '-3d'],
+      [5400, '+90m'],
+      [3600, '+1h'],
+      [45, '+45s'],
+      [86_400 + 1, '+1.0d'],
+      [3 * 3600 + 7, '-3.0h'],
+    ])('formats a slip of %s seconds as %s', (seconds, expected) => {
+      const signed = expected.startsWith('-') ? -Math.abs(seconds) : seconds;
+      expect(formatSlip(signed)).toBe(expected);
     });
   });
 });

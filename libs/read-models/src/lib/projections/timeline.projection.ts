@@ -1,4 +1,12 @@
-import { assertNever, RCA_EVENT_TYPES, severityRank, type IncidentEvent, type RcaEvent } from '@causeway/domain';
+import {
+  ACTION_ITEM_EVENT_TYPES,
+  assertNever,
+  RCA_EVENT_TYPES,
+  severityRank,
+  type ActionItemEvent,
+  type IncidentEvent,
+  type RcaEvent,
+} from '@causeway/domain';
 import type { JsonObject, StoredEvent } from '@causeway/event-store';
 import { asIncidentEvent, incidentIdOf } from './incident-summary.projection';
 import { toUtcIso } from './iso-time';
@@ -31,9 +39,18 @@ export function rcaIncidentIdOf(event: StoredEvent): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/** The incident whose timeline shows this event (its own events and its RCA's), or null. */
+const ACTION_ITEM_TYPES = new Set<string>(ACTION_ITEM_EVENT_TYPES);
+
+/** The incident an action-item event (stream `action-item-<id>`) belongs to, or null for other events. */
+export function actionItemIncidentIdOf(event: StoredEvent): string | null {
+  if (!ACTION_ITEM_TYPES.has(event.type)) return null;
+  const id = event.data['incidentId'];
+  return typeof id === 'string' ? id : null;
+}
+
+/** The incident whose timeline shows this event (its own events, its RCA's and its action items'), or null. */
 export function timelineIncidentIdOf(event: StoredEvent): string | null {
-  return incidentIdOf(event) ?? rcaIncidentIdOf(event);
+  return incidentIdOf(event) ?? rcaIncidentIdOf(event) ?? actionItemIncidentIdOf(event);
 }
 
 /** Pure: the timeline entry for an incident or RCA event, null for events that are not on a timeline. */
@@ -48,6 +65,11 @@ export function toTimelineEntry(event: StoredEvent): TimelineEntry | null {
   if (rcaIncidentId !== null) {
     const rcaEvent = { type: event.type, data: event.data } as unknown as RcaEvent;
     return entry(event, rcaIncidentId, rcaEvent.data.occurredAt ?? event.occurredAt, summarizeRca(rcaEvent, event.actor));
+  }
+  const actionItemIncidentId = actionItemIncidentIdOf(event);
+  if (actionItemIncidentId !== null) {
+    const actionItemEvent = { type: event.type, data: event.data } as unknown as ActionItemEvent;
+    return entry(event, actionItemIncidentId, actionItemEvent.data.occurredAt ?? event.occurredAt, summarizeActionItem(actionItemEvent, event.actor));
   }
   return null;
 }
@@ -83,6 +105,54 @@ export function summarizeRca(event: RcaEvent, actor: string): string {
     default:
       return assertNever(event);
   }
+}
+
+/** One line per action-item change, shown on its incident's timeline. */
+export function summarizeActionItem(event: ActionItemEvent, actor: string): string {
+  switch (event.type) {
+    case 'ActionItemCreated': {
+      const { title, owner, dueAt, priority, kind } = event.data;
+      return `Action item created by ${actor}: ${oneLine(title)} (owner ${owner}, due ${isoDate(dueAt)}, ${priority} ${kind})`;
+    }
+    case 'ActionItemAssigned':
+      return `Action item reassigned ${event.data.from} → ${event.data.to} by ${actor}${withText(event.data.reason)}`;
+    case 'ActionItemRescheduled':
+      return `Action item rescheduled ${formatSlip(event.data.slipSeconds)} by ${actor}${withText(event.data.reason)}`;
+    case 'ActionItemStarted':
+      return `Action item started by ${actor}`;
+    case 'ActionItemCompleted':
+      return `Action item completed by ${actor}${withText(event.data.note)}`;
+    case 'ActionItemReopened':
+      return `Action item reopened by ${actor}${withText(event.data.reason)}`;
+    case 'ActionItemCancelled':
+      return `Action item cancelled by ${actor}${withText(event.data.reason)}`;
+    case 'ActionItemBecameOverdue':
+      return `Action item overdue (due ${isoDate(event.data.dueAt)})`;
+    default:
+      return assertNever(event);
+  }
+}
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A due-date change as the largest whole unit that divides it: `+3d`, `-2h`, `+90m`, `+30s`. */
+export function formatSlip(slipSeconds: number): string {
+  const sign = slipSeconds < 0 ? '-' : '+';
+  const abs = Math.abs(slipSeconds);
+  for (const [unit, size] of [['d', DAY], ['h', HOUR], ['m', MINUTE]] as const) {
+    if (abs >= size && abs % size === 0) return `${sign}${abs / size}${unit}`;
+  }
+  if (abs >= DAY) return `${sign}${(abs / DAY).toFixed(1)}d`;
+  if (abs >= HOUR) return `${sign}${(abs / HOUR).toFixed(1)}h`;
+  return `${sign}${abs}s`;
+}
+
+/** The calendar day (UTC) of an ISO timestamp; the raw text if it does not parse. */
+function isoDate(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 10);
 }
 
 export function summarize(event: IncidentEvent, actor: string): string {

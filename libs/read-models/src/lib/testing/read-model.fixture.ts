@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKeyCommands, CommandHandler, IncidentCommands, type Clock } from '@causeway/application';
+import { ActionItemCommands, ApiKeyCommands, CommandHandler, IncidentCommands, type Clock } from '@causeway/application';
 import { SqliteEventStore } from '@causeway/event-store';
 import type { DataSource } from 'typeorm';
 import { Projector, type ProjectorLogger, type ProjectorOptions } from '../projector';
@@ -54,6 +54,7 @@ export class ReadModelFixture {
   readonly logger = quietLogger();
   readonly commands: IncidentCommands;
   readonly apiKeyCommands: ApiKeyCommands;
+  readonly actionItemCommands: ActionItemCommands;
   private readonly projectors: Projector[] = [];
   private readonly extraDataSources: DataSource[] = [];
 
@@ -66,6 +67,7 @@ export class ReadModelFixture {
     const handler = new CommandHandler(store, this.clock);
     this.commands = new IncidentCommands(handler);
     this.apiKeyCommands = new ApiKeyCommands(handler);
+    this.actionItemCommands = new ActionItemCommands(handler, store);
   }
 
   static async open(backend: ReadModelBackend = 'sqlite', databases?: DatabaseProvider): Promise<ReadModelFixture> {

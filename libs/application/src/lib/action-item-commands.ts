@@ -1,0 +1,85 @@
+import {
+  actionItemDecider,
+  actionItemStreamId,
+  incidentDecider,
+  incidentStreamId,
+  NotFoundError,
+  type ActionItemCommand,
+  type ActionItemEvent,
+  type ActionItemState,
+  type CreateActionItem,
+  type MarkActionItemOverdue,
+} from '@causeway/domain';
+import type { EventStore, StoredEvent } from '@causeway/event-store';
+import { fold, toDomainEvent, type CommandContext, type CommandHandler, type CommandResult } from './command-handler';
+import { deterministicId, newId } from './ids';
+
+/** What a caller sends to create an action item; the ids and the incident status are filled in here. */
+export type CreateActionItemInput = Omit<CreateActionItem['data'], 'actionItemId' | 'incidentId' | 'incidentStatus'>;
+
+type WithoutMetadata<C> = C extends unknown ? Omit<C, 'metadata'> : never;
+/** The commands on an existing item a person may send (overdue marking is the scheduler's). */
+export type ActionItemCommandInput = WithoutMetadata<Exclude<ActionItemCommand, CreateActionItem | MarkActionItemOverdue>>;
+
+export interface ActionItemCommandResult extends CommandResult<ActionItemState> {
+  readonly actionItemId: string;
+}
+
+/** The action item as folded from its stream, with the stream version (the resource's ETag). */
+export interface LoadedActionItem {
+  readonly state: ActionItemState;
+  readonly version: number;
+  /** The stored events, oldest first: the history needs each one's actor. */
+  readonly events: readonly StoredEvent[];
+}
+
+/**
+ * Application service for action items (stream `action-item-<id>`). The decider sees only the
+ * item's stream, so creation reads the incident's current status here and passes it in.
+ */
+export class ActionItemCommands {
+  constructor(
+    private readonly handler: CommandHandler,
+    private readonly store: EventStore,
+  ) {}
+
+  async create(incidentId: string, input: CreateActionItemInput, context: CommandContext): Promise<ActionItemCommandResult> {
+    const incident = fold(incidentDecider, await this.store.readStream(incidentStreamId(incidentId)));
+    if (incident === null) throw new NotFoundError(`Incident ${incidentId} does not exist`);
+    // Under an Idempotency-Key the new item's id is derived from it, so a retry after a crash finds
+    // the same stream instead of creating a second item.
+    const actionItemId = context.idempotencySeed ? deterministicId(`${context.idempotencySeed}:action-item`) : newId();
+    const result = await this.handler.handle(
+      actionItemDecider,
+      actionItemStreamId(actionItemId),
+      (metadata) => ({
+        type: 'CreateActionItem' as const,
+        data: { ...input, actionItemId, incidentId, incidentStatus: incident.status },
+        metadata,
+      }),
+      context,
+    );
+    return { ...result, actionItemId };
+  }
+
+  async execute(actionItemId: string, input: ActionItemCommandInput, context: CommandContext): Promise<ActionItemCommandResult> {
+    const result = await this.handler.handle(
+      actionItemDecider,
+      actionItemStreamId(actionItemId),
+      (metadata) => ({ ...input, metadata }) as ActionItemCommand,
+      context,
+    );
+    return { ...result, actionItemId };
+  }
+
+  /** Folds the item's stream: always current, no read model involved. */
+  async load(actionItemId: string): Promise<LoadedActionItem> {
+    const events = await this.store.readStream(actionItemStreamId(actionItemId));
+    return { state: fold(actionItemDecider, events), version: events.at(-1)?.version ?? 0, events };
+  }
+}
+
+/** The domain events of a loaded stream, for `actionItemHistory`. */
+export function actionItemEventsOf(events: readonly StoredEvent[]): ActionItemEvent[] {
+  return events.map((event) => toDomainEvent<ActionItemEvent>(event));
+}

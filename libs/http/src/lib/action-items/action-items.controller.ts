@@ -1,0 +1,119 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ActionItemCommandInput } from '@causeway/application';
+import type { Request, Response } from 'express';
+import { RequirePermission } from '../auth/auth.decorators';
+import { etag, IfMatchVersion } from '../common/if-match';
+import { UuidPipe } from '../common/uuid.pipe';
+import {
+  ActionItemReasonDto,
+  AssignActionItemDto,
+  CompleteActionItemDto,
+  CreateActionItemDto,
+  EmptyActionItemBodyDto,
+  RescheduleActionItemDto,
+} from './action-item.dtos';
+import type { ActionItemHistoryResource, ActionItemResource } from './action-item.resource';
+import { ActionItemsService } from './action-items.service';
+
+/** Thin: DTO → command → service → resource with its ETag. The lifecycle rules live in the decider. */
+@ApiTags('action-items')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes a POST safe to retry (≤ 255 characters)' })
+@Controller()
+export class ActionItemsController {
+  constructor(private readonly actionItems: ActionItemsService) {}
+
+  @Post('incidents/:id/action-items')
+  @RequirePermission('rcaEdit')
+  @ApiOperation({ summary: 'Create an action item for the incident (not once it is closed)' })
+  async create(@Param('id', UuidPipe) incidentId: string, @Body() body: CreateActionItemDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ActionItemResource> {
+    const { title, owner, dueAt, priority, kind, description, team } = body;
+    const input = {
+      title,
+      owner,
+      dueAt,
+      priority,
+      kind,
+      ...(description !== undefined && description !== null ? { description } : {}),
+      ...(team !== undefined && team !== null ? { team } : {}),
+    };
+    const item = await this.actionItems.create(incidentId, input, { actor: this.actor(request), idempotencySeed: request.idempotencySeed });
+    response.status(201).setHeader('Location', `/api/v1/action-items/${item.id}`);
+    return this.withEtag(response, item);
+  }
+
+  @Get('action-items/:id')
+  @RequirePermission('read')
+  @ApiOperation({ summary: 'The action item, with ETag' })
+  async get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<ActionItemResource> {
+    return this.withEtag(response, await this.actionItems.get(id));
+  }
+
+  @Get('action-items/:id/history')
+  @RequirePermission('read')
+  @ApiOperation({ summary: 'Every assignment, due-date slip and status change, with who and when' })
+  async history(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<ActionItemHistoryResource> {
+    const history = await this.actionItems.history(id);
+    response.setHeader('ETag', etag(history.version));
+    return history;
+  }
+
+  @Post('action-items/:id/assign')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  assign(@Param('id', UuidPipe) id: string, @Body() body: AssignActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'AssignActionItem', data: { owner: body.owner, ...(body.reason !== undefined && body.reason !== null ? { reason: body.reason } : {}) } }, req, res, version);
+  }
+
+  @Post('action-items/:id/reschedule')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  reschedule(@Param('id', UuidPipe) id: string, @Body() body: RescheduleActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'RescheduleActionItem', data: { dueAt: body.dueAt, reason: body.reason } }, req, res, version);
+  }
+
+  @Post('action-items/:id/start')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  start(@Param('id', UuidPipe) id: string, @Body() _body: EmptyActionItemBodyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'StartActionItem', data: {} }, req, res, version);
+  }
+
+  @Post('action-items/:id/complete')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  complete(@Param('id', UuidPipe) id: string, @Body() body: CompleteActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'CompleteActionItem', data: body.note !== undefined && body.note !== null ? { note: body.note } : {} }, req, res, version);
+  }
+
+  @Post('action-items/:id/reopen')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  reopen(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'ReopenActionItem', data: { reason: body.reason } }, req, res, version);
+  }
+
+  @Post('action-items/:id/cancel')
+  @HttpCode(200)
+  @RequirePermission('rcaEdit')
+  cancel(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
+    return this.run(id, { type: 'CancelActionItem', data: { reason: body.reason } }, req, res, version);
+  }
+
+  private async run(id: string, input: ActionItemCommandInput, request: Request, response: Response, expectedVersion?: number): Promise<ActionItemResource> {
+    const item = await this.actionItems.execute(id, input, { actor: this.actor(request), expectedVersion, idempotencySeed: request.idempotencySeed });
+    return this.withEtag(response, item);
+  }
+
+  private actor(request: Request): string {
+    const principal = request.principal;
+    if (!principal) throw new Error('authenticated route without principal');
+    return principal.name;
+  }
+
+  private withEtag(response: Response, item: ActionItemResource): ActionItemResource {
+    response.setHeader('ETag', etag(item.version));
+    return item;
+  }
+}
