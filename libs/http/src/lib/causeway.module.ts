@@ -41,6 +41,8 @@ import { IncidentsService } from './incidents/incidents.service';
 import { TimelineStreamService } from './incidents/timeline-stream.service';
 import { CausewayLifecycle } from './lifecycle';
 import { RcaController } from './rca/rca.controller';
+import { ReportController } from './report/report.controller';
+import { ReportService } from './report/report.service';
 import { RcaService } from './rca/rca.service';
 import { ProblemFilter } from './problem/problem.filter';
 import { createValidationPipe } from './problem/validation';
@@ -108,6 +110,7 @@ export class CausewayModule {
       IncidentsService,
       RcaService,
       ActionItemsService,
+      ReportService,
       TimelineStreamService,
       CausewayLifecycle,
       { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -120,7 +123,7 @@ export class CausewayModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: role === 'projector' ? [HealthController] : [IncidentsController, RcaController, ActionItemsController, ApiKeysController, AuditController, HealthController],
+      controllers: role === 'projector' ? [HealthController] : [IncidentsController, ReportController, RcaController, ActionItemsController, ApiKeysController, AuditController, HealthController],
       providers,
     };
   }

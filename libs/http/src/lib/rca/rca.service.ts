@@ -32,9 +32,15 @@ export class RcaService {
   }
 
   async get(incidentId: string): Promise<RcaResource> {
+    const rca = await this.find(incidentId);
+    if (rca === null) throw Problem.notFound(`No RCA has been drafted for incident ${incidentId}`);
+    return rca;
+  }
+
+  /** The incident's RCA, or null when none has been drafted. */
+  async find(incidentId: string): Promise<RcaResource | null> {
     const { state, version } = await this.commands.load(incidentId);
-    if (state === null) throw Problem.notFound(`No RCA has been drafted for incident ${incidentId}`);
-    return toRcaResource(state, version);
+    return state === null ? null : toRcaResource(state, version);
   }
 
   private async resourceAfter(result: RcaCommandResult): Promise<RcaResource> {
