@@ -139,6 +139,12 @@ describe.each(BACKENDS)('Bad input and refusals (%s)', (backend) => {
     expect(JSON.stringify(listed.body)).not.toMatch(/keyHash/);
   });
 
+  it('answers 404 for revoking a key that does not exist, and writes nothing', async () => {
+    await expectNothingWritten(async () => {
+      expectProblem(await t.http.delete('/api/v1/api-keys/0190f5c2-0000-7000-8000-00000000beef').set(t.auth()), 404, 'NOT_FOUND');
+    });
+  });
+
   it('refuses a role without the permission with 403', async () => {
     await expectNothingWritten(async () => {
       expectProblem(await t.http.post('/api/v1/incidents').set(t.auth(stakeholderKey)).send(valid), 403, 'FORBIDDEN');

@@ -85,16 +85,18 @@ export class CommandHandler {
     context: CommandContext,
   ): Promise<CommandResult<State>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      let { version, state, position } = await this.load(decider, streamId);
-
+      // Under an idempotency seed a retry must see its own earlier event ids, so it reads the whole
+      // stream once instead of the cached state; otherwise only the events since the cached state.
+      let loaded: { version: number; state: State; position: number };
       if (context.idempotencySeed) {
-        // Rare path: a retry must see its own earlier event ids, so read the whole stream.
-        const stored = await this.store.readStream(streamId);
-        ({ version, state } = { version: stored.length, state: fold(decider, stored) });
-        position = stored.at(-1)?.position ?? 0;
-        const replay = this.findReplay(context.idempotencySeed, streamId, stored, state);
+        const whole = await this.loadWhole(decider, streamId);
+        const replay = this.findReplay(context.idempotencySeed, streamId, whole.stored, whole.state);
         if (replay) return replay;
+        loaded = whole;
+      } else {
+        loaded = await this.load(decider, streamId);
       }
+      const { version, state, position } = loaded;
       if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
         throw new VersionConflictError(context.expectedVersion, version);
       }
@@ -135,6 +137,16 @@ export class CommandHandler {
     };
     this.remember(streamId, loaded);
     return loaded;
+  }
+
+  private async loadWhole<Command, Event extends AnyDomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+  ): Promise<{ version: number; state: State; position: number; stored: readonly StoredEvent[] }> {
+    const stored = await this.store.readStream(streamId);
+    const loaded = { version: stored.length, state: fold(decider, stored), position: stored.at(-1)?.position ?? 0 };
+    if (stored.length > 0) this.remember(streamId, loaded);
+    return { ...loaded, stored };
   }
 
   private remember(streamId: string, entry: CachedState): void {

@@ -1,5 +1,5 @@
 import type { CommandContext } from '@causeway/application';
-import { startPostgres, type PostgresHarness } from '@causeway/testing';
+import { eventually, startPostgres, type PostgresHarness } from '@causeway/testing';
 import type { DataSource } from 'typeorm';
 import { ProjectorNotLeaderError, type AppliedBatch, type Projector, type ProjectorOptions } from './projector';
 import { READ_MODEL_LOCK_CLASS } from './storage/postgres-session';
@@ -65,11 +65,7 @@ describe('Projectors of several processes on one PostgreSQL database', () => {
 
   /** Waits for a condition that a background election brings about, with a deadline. */
   async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually('the election to settle', () => (condition() ? true : undefined), timeoutMs);
   }
 
   function expectEachAppliedOnce(head: number): void {

@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { statusNotAllowed } from '../shared/status-not-allowed';
 import { clockMs, formatList, parseTimestamp } from '../shared/time';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
 import { INCIDENT_STATUSES } from '../incident/incident.types';
@@ -299,16 +300,9 @@ function assertAllowed(commandType: LifecycleCommandType, state: ActionItem): vo
 }
 
 function notAllowedFrom(reason: string, commandType: LifecycleCommandType, state: ActionItem): InvalidTransitionError {
-  const { attempt, name } = WORDING[commandType];
-  const allowed = ALLOWED_FROM[commandType];
   // A finished item accepts only reopen; saying so spares the caller a second failed attempt.
-  const hint = FINISHED_ACTION_ITEM_STATUSES.includes(state.status) && commandType !== 'ReopenActionItem' ? '; reopen it first' : '';
-  return new InvalidTransitionError(
-    reason,
-    `Cannot ${attempt}: status is ${state.status}; ${name} is allowed only from ${formatList(allowed)}${hint}`,
-    state.status,
-    allowed,
-  );
+  const hint = FINISHED_ACTION_ITEM_STATUSES.includes(state.status) && commandType !== 'ReopenActionItem' ? 'reopen it first' : undefined;
+  return statusNotAllowed(reason, WORDING[commandType], state.status, ALLOWED_FROM[commandType], hint);
 }
 
 interface Problem extends FieldError {

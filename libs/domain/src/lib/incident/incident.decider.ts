@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { statusNotAllowed } from '../shared/status-not-allowed';
 import { clockMs, formatList, parseTimestamp } from '../shared/time';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import type {
@@ -361,14 +362,7 @@ function notAllowedFrom(
   allowed: readonly IncidentStatus[],
   hint?: string,
 ): InvalidTransitionError {
-  const { attempt, name } = WORDING[commandType];
-  const suffix = hint === undefined ? '' : `; ${hint}`;
-  return new InvalidTransitionError(
-    reason,
-    `Cannot ${attempt}: status is ${state.status}; ${name} is allowed only from ${formatList(allowed)}${suffix}`,
-    state.status,
-    allowed,
-  );
+  return statusNotAllowed(reason, WORDING[commandType], state.status, allowed, hint);
 }
 
 /** Validates a client-given time and normalises it to UTC with milliseconds, as every other time in the log. */

@@ -1,4 +1,5 @@
 import { assertNever, type Decider } from '../shared/decider';
+import { statusNotAllowed } from '../shared/status-not-allowed';
 import { formatList } from '../shared/time';
 import { DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
 import type { IncidentStatus } from '../incident/incident.types';
@@ -272,13 +273,6 @@ function sameField(field: RcaContentField, a: RcaContent, b: RcaContent): boolea
 }
 
 function notAllowedFrom(reason: string, commandType: RcaCommandType, state: Rca, allowed: readonly RcaStatus[], hint?: string): InvalidTransitionError {
-  const { attempt, name } = WORDING[commandType];
-  const suffix = hint === undefined ? '' : `; ${hint}`;
-  return new InvalidTransitionError(
-    reason,
-    `Cannot ${attempt}: status is ${state.status}; ${name} is allowed only from ${formatList(allowed)}${suffix}`,
-    state.status,
-    allowed,
-  );
+  return statusNotAllowed(reason, WORDING[commandType], state.status, allowed, hint);
 }
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { describeEventStoreContract, newTestEvent, startPostgres, type PostgresHarness } from '@causeway/testing';
+import { describeEventStoreContract, eventually, newTestEvent, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { canonicalJson } from '../canonical-json';
 import { createEventStore } from '../event-store.factory';
 import {
@@ -42,16 +42,6 @@ const event = (data: Record<string, number | string> = {}): NewEvent =>
 const events = (count: number): NewEvent[] => Array.from({ length: count }, (_, i) => event({ i }));
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** Waits for a condition on something outside this process (the server, another store's election). */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function readEverything(store: EventStore): Promise<StoredEvent[]> {
   const all: StoredEvent[] = [];

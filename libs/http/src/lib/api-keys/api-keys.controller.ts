@@ -7,7 +7,6 @@ import { IsIn, IsString, Length, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { RequirePermission } from '../auth/auth.decorators';
 import { UuidPipe } from '../common/uuid.pipe';
-import { Problem } from '../problem/problem';
 
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'alice' })
@@ -49,7 +48,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   async revoke(@Param('id', UuidPipe) id: string, @Req() request: Request): Promise<void> {
-    if (!(await this.keys.get(id))) throw Problem.notFound(`API key ${id} does not exist`);
+    // An unknown id is the decider's NotFoundError (404): no read-model lookup needed first.
     const revoked = await this.commands.revoke(id, { actor: request.principal?.name ?? 'unknown' });
     await this.projector.waitFor(revoked.position, 10_000);
   }
