@@ -1,7 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -191,9 +191,33 @@ async function freePort(): Promise<number> {
 const READY = 'database system is ready to accept connections';
 const LOG_TAIL = 8_000;
 
+/**
+ * The `postgres` user must be able to reach the binaries. A checkout in a private directory (e.g.
+ * `mktemp -d`, mode 0700) hides node_modules from it, so then the binaries are copied once to a
+ * shared cache in the temp directory (atomically, since several test workers may race).
+ */
+async function reachableBinDirectory(bin: string, user: RunAs): Promise<string> {
+  if (user.uid === undefined) return bin;
+  const probe = spawnSync('test', ['-x', join(bin, 'initdb')], { uid: user.uid, gid: user.gid });
+  if (probe.status === 0) return bin;
+  const native = dirname(bin);
+  const cache = join(tmpdir(), `causeway-pg-native-${statSync(join(bin, 'postgres')).size}`);
+  if (!existsSync(join(cache, 'bin', 'initdb'))) {
+    const staging = await mkdtemp(join(tmpdir(), 'causeway-pg-native-staging-'));
+    await run('cp', ['-a', `${native}/.`, staging]);
+    await chmod(staging, 0o755);
+    try {
+      renameSync(staging, cache);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another worker won the race
+    }
+  }
+  return join(cache, 'bin');
+}
+
 async function embeddedHarness(): Promise<PostgresHarness> {
-  const bin = binDirectory();
   const user = await serverUser();
+  const bin = await reachableBinDirectory(binDirectory(), user);
   const root = await mkdtemp(join(tmpdir(), 'causeway-pg-'));
   const dataDir = join(root, 'data');
   let server: ChildProcess | null = null;
