@@ -6,6 +6,7 @@ import { createEventStore } from '../event-store.factory';
 import {
   StoreUnavailableError,
   WrongExpectedVersionError,
+  type AppendResult,
   type EventStore,
   type NewEvent,
   type StoredEvent,
@@ -217,6 +218,24 @@ describe('PostgresEventStore', () => {
   });
 
   describe('conflicts under real concurrency', () => {
+    it('answers each append of a mixed group (refused ones first) with its own outcome', async () => {
+      const store = await openStore(await database(), { appendLanes: 1 });
+      await store.append('stream-x', events(1), { expectedVersion: 'no_stream' });
+      for (let round = 0; round < 5; round++) {
+        // Issued together, they share one group transaction: refused appends before accepted ones.
+        const outcomes = await Promise.allSettled([
+          store.append('stream-x', events(1), { expectedVersion: 99 }),
+          store.append('stream-x', events(1), { expectedVersion: 98 }),
+          store.append(`stream-ok-${round}`, events(2), { expectedVersion: 'no_stream' }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+        expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+        const accepted = (outcomes[2] as PromiseFulfilledResult<AppendResult>).value;
+        expect(accepted).toMatchObject({ nextVersion: 2, duplicate: false });
+        expect(accepted.lastPosition).toBe(await store.headPosition());
+      }
+    });
+
     it('lets exactly one of 20 connections (two store instances) append version n+1', async () => {
       const url = await database();
       const a = await openStore(url, { maxConnections: 12, appendLanes: 10, maxGroupSize: 1 });

@@ -142,7 +142,7 @@ DECLARE
   ok           boolean[] := '{}';
   from_v       integer[] := '{}';
   first_ord    integer[] := '{}';
-  acc_end      integer[] := '{}';
+  acc_end      integer[] := array_fill(NULL::integer, ARRAY[appends]);
   accepted     integer := 0;
   all_seqs     bigint[];
   ids_i        text[];
@@ -160,13 +160,15 @@ DECLARE
   found_id     text;
   found_stream text;
   my_tx        text;
+  -- Per-append outputs are pre-sized: assigning element i of an empty array makes an array whose
+  -- lower bound is i, and unnest() below would then pair one append's values with another's.
   o_outcome    text[] := '{}';
   o_actual     integer[] := '{}';
-  o_last       bigint[] := '{}';
-  o_tx         text[] := '{}';
-  o_first      integer[] := '{}';
-  o_cid        text[] := '{}';
-  o_cstream    text[] := '{}';
+  o_last       bigint[] := array_fill(NULL::bigint, ARRAY[appends]);
+  o_tx         text[] := array_fill(NULL::text, ARRAY[appends]);
+  o_first      integer[] := array_fill(NULL::integer, ARRAY[appends]);
+  o_cid        text[] := array_fill(NULL::text, ARRAY[appends]);
+  o_cstream    text[] := array_fill(NULL::text, ARRAY[appends]);
 BEGIN
   IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
     RAISE EXCEPTION 'causeway_append must be the first write of its transaction (stream order relies on it)';
