@@ -1,1 +1,2 @@
 export * from './lib/config.schema';
+export * from './lib/cause-taxonomy';

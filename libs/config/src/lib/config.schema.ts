@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCauseTaxonomy, type CauseTaxonomyEntry } from './cause-taxonomy';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0'])
@@ -22,6 +24,8 @@ const environmentShape = z.object({
     CAUSEWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Log one line per HTTP request (off by default: the commands themselves are in the log). */
     CAUSEWAY_LOG_REQUESTS: booleanString.default(false),
+    /** A JSON file with the RCA cause taxonomy; read and checked by loadConfig. Unset: the default taxonomy. */
+    CAUSEWAY_CAUSE_TAXONOMY_FILE: z.string().min(1).optional(),
 });
 
 export const configSchema = environmentShape.superRefine((config, ctx) => {
@@ -33,30 +37,67 @@ export const configSchema = environmentShape.superRefine((config, ctx) => {
     }
   });
 
-export type CausewayConfig = z.output<typeof configSchema>;
+export type CausewayConfig = z.output<typeof configSchema> & {
+  /** The taxonomy read from CAUSEWAY_CAUSE_TAXONOMY_FILE; null when unset (the domain's default applies). */
+  readonly causeTaxonomy: readonly CauseTaxonomyEntry[] | null;
+};
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
 
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+  constructor(readonly problems: readonly ConfigProblem[]) {
     super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }
 
-/** Parses the environment; throws ConfigError naming each bad variable. Empty strings count as unset. */
+/**
+ * Parses the environment and reads the files it names; throws ConfigError naming each bad
+ * variable. Empty strings count as unset.
+ */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): CausewayConfig {
-  const relevant = Object.fromEntries(
+  const relevant: Record<string, string> = Object.fromEntries(
     Object.keys(environmentShape.shape).flatMap((name) => {
       const value = env[name];
       return value === undefined || value === '' ? [] : [[name, value]];
     }),
   );
   const result = configSchema.safeParse(relevant);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
-    );
+  const problems: ConfigProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message }));
+
+  // Read even when other variables are wrong, so one start-up reports every problem at once.
+  const taxonomyFile = relevant['CAUSEWAY_CAUSE_TAXONOMY_FILE'];
+  const taxonomy = taxonomyFile === undefined ? null : readCauseTaxonomy(taxonomyFile);
+  if (taxonomy !== null && !taxonomy.ok) problems.push(...taxonomy.problems);
+
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return { ...result.data, causeTaxonomy: taxonomy?.ok ? taxonomy.categories : null };
+}
+
+type TaxonomyRead = { readonly ok: true; readonly categories: readonly CauseTaxonomyEntry[] } | { readonly ok: false; readonly problems: ConfigProblem[] };
+
+function readCauseTaxonomy(file: string): TaxonomyRead {
+  const variable = 'CAUSEWAY_CAUSE_TAXONOMY_FILE';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // Duck-typed: fs errors may come from another realm (e.g. under Jest), where instanceof fails.
+    const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+    const problem = code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${typeof message === 'string' ? message : String(error)})`;
+    return { ok: false, problems: [{ variable, message: problem }] };
   }
-  return result.data;
+  const parsed = parseCauseTaxonomy(text);
+  if (parsed.ok) return parsed;
+  return {
+    ok: false,
+    problems: parsed.problems.map((problem) => ({ variable, message: problem.path === '' ? `${file} ${problem.message}` : `${file}: ${problem.path} ${problem.message}` })),
+  };
 }
 
 export const CAUSEWAY_CONFIG = Symbol('CAUSEWAY_CONFIG');

@@ -18,6 +18,7 @@ import type { CauseCategory } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import { createEventStore, type EventStore, type EventStoreConfig } from '@causeway/event-store';
 import {
+  ActionItemQueries,
   ApiKeyQueries,
   createReadModelDataSource,
   type ReadModelDataSourceOptions,
@@ -90,11 +91,12 @@ export class CausewayModule {
       { provide: IncidentQueries, useFactory: (dataSource: DataSource) => new IncidentQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: TimelineQueries, useFactory: (dataSource: DataSource) => new TimelineQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ApiKeyQueries, useFactory: (dataSource: DataSource) => new ApiKeyQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: ActionItemQueries, useFactory: (dataSource: DataSource) => new ActionItemQueries(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: IDEMPOTENCY_STORE, useFactory: (dataSource: DataSource) => new TypeormIdempotencyStore(dataSource), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: CommandHandler, useFactory: (store: EventStore, clock: Clock) => new CommandHandler(store, clock), inject: [EVENT_STORE, CLOCK] },
       { provide: IncidentCommands, useFactory: (handler: CommandHandler) => new IncidentCommands(handler), inject: [CommandHandler] },
-      // The cause taxonomy: the shipped default until configuration provides one.
-      { provide: CAUSE_CATEGORIES, useFactory: defaultCauseCategories },
+      // The cause taxonomy: CAUSEWAY_CAUSE_TAXONOMY_FILE when set, else the shipped default.
+      { provide: CAUSE_CATEGORIES, useFactory: (): readonly CauseCategory[] => config.causeTaxonomy ?? defaultCauseCategories() },
       {
         provide: RcaCommands,
         useFactory: (handler: CommandHandler, store: EventStore, categories: readonly CauseCategory[]) => new RcaCommands(handler, store, categories),

@@ -58,7 +58,6 @@ describe.each(READ_MODEL_BACKENDS)('Projector (real SQLite event store, read mod
       declaredAt: '2026-11-21T10:00:00.000Z',
       version: 5,
       lastPosition: 5,
-      openActionItems: 0,
     });
     const timeline = await new TimelineQueries(fx.dataSource).list(id);
     expect(timeline.items.map((entry) => entry.summary)).toEqual([

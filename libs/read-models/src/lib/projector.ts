@@ -435,13 +435,17 @@ export class Projector {
         if (fresh.length === 0) return { ...none, connected: true };
 
         await writer.relaxDurability();
-        const { incidentIds, apiKeyIds } = affectedIds(fresh);
-        const incidents = await writer.loadIncidents(incidentIds);
-        const apiKeys = await writer.loadApiKeys(apiKeyIds);
-        const changes = projectBatch(fresh, incidents, apiKeys);
+        const { incidentIds, apiKeyIds, actionItemIds } = affectedIds(fresh);
+        const changes = projectBatch(fresh, {
+          incidents: await writer.loadIncidents(incidentIds),
+          apiKeys: await writer.loadApiKeys(apiKeyIds),
+          actionItems: await writer.loadActionItems(actionItemIds),
+        });
         await writer.upsertIncidents(changes.incidents);
         await writer.insertTimelineEntries(changes.entries);
         await writer.upsertApiKeys(changes.apiKeys);
+        await writer.upsertActionItems(changes.actionItems);
+        await writer.upsertActionItemVersions(changes.actionItemVersions);
         const last = fresh[fresh.length - 1].position;
         await writer.saveCheckpoint(this.checkpointName, last);
         await writer.notify(READ_MODELS_CHANNEL, checkpointPayload(this.checkpointName, DEFAULT_CHECKPOINT_NAME, last));

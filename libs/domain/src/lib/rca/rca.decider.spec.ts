@@ -311,6 +311,18 @@ describe('rca decider', () => {
       expect(error.message).toMatch(/^Cannot save RCA draft: invalid summary, rootCause, category/);
     });
 
+    it('validates only new saves against the taxonomy: an RCA whose category was removed still folds and moves on', () => {
+      const narrowed = ['capacity', 'unknown'];
+      expect(narrowed).not.toContain(CONTENT.category);
+      expect(stateAfter(HISTORY.draft).content.category).toBe(CONTENT.category);
+      spec.given(HISTORY.draft).when(submit()).then([submitted(NOW)]);
+      expectValidationError(HISTORY.draft, save({ categories: narrowed }), ['category', 'contributingFactors[0].category']);
+      spec
+        .given(HISTORY.draft)
+        .when(save({ categories: narrowed, category: 'capacity', contributingFactors: [] }))
+        .then([updated(['category', 'contributingFactors'], NOW, { category: 'capacity', contributingFactors: [] })]);
+    });
+
     it('validates later saves too', () => {
       expectValidationError(HISTORY.draft, save({ category: 'nope' }), ['category']);
     });

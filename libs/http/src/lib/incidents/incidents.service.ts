@@ -1,8 +1,16 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { IncidentCommands, type CommandContext, type DeclareIncidentInput, type IncidentCommandInput, type IncidentCommandResult } from '@causeway/application';
+import { CLOCK, IncidentCommands, type Clock, type CommandContext, type DeclareIncidentInput, type IncidentCommandInput, type IncidentCommandResult } from '@causeway/application';
 import { incidentStreamId } from '@causeway/domain';
 import type { EventStore, StoredEvent } from '@causeway/event-store';
-import { evolveIncidentSummary, IncidentQueries, Projector, TimelineQueries, type IncidentSummary, type ListIncidentsFilter } from '@causeway/read-models';
+import {
+  ActionItemQueries,
+  evolveIncidentSummary,
+  IncidentQueries,
+  Projector,
+  TimelineQueries,
+  type IncidentSummary,
+  type ListIncidentsFilter,
+} from '@causeway/read-models';
 import { EVENT_STORE } from '../tokens';
 import { Problem } from '../problem/problem';
 import type { Page } from '../common/pagination.dto';
@@ -27,7 +35,9 @@ export class IncidentsService implements OnModuleDestroy {
     private readonly projector: Projector,
     private readonly incidents: IncidentQueries,
     private readonly timeline: TimelineQueries,
+    private readonly actionItems: ActionItemQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.unsubscribe = projector.onApplied(({ incidents }) => {
       for (const summary of incidents) {
@@ -53,12 +63,16 @@ export class IncidentsService implements OnModuleDestroy {
   async get(incidentId: string): Promise<IncidentResource> {
     const summary = await this.incidents.get(incidentId);
     if (!summary) throw Problem.notFound(`Incident ${incidentId} does not exist`);
-    return toIncidentResource(summary);
+    return this.withCounts(summary);
   }
 
   async list(filter: ListIncidentsFilter): Promise<Page<IncidentResource>> {
     const page = await this.incidents.list(filter);
-    return { items: page.items.map(toIncidentResource), nextCursor: page.nextCursor };
+    const counts = await this.actionItems.countsFor(
+      page.items.map((summary) => summary.id),
+      this.clock.now().toISOString(),
+    );
+    return { items: page.items.map((summary) => toIncidentResource(summary, counts.get(summary.id))), nextCursor: page.nextCursor };
   }
 
   async timelinePage(incidentId: string, limit: number, cursor?: string) {
@@ -86,7 +100,10 @@ export class IncidentsService implements OnModuleDestroy {
     const upTo = events.filter((event) => (byPosition ? event.position <= cutoff : Date.parse(event.recordedAt) <= cutoff));
     const summary = upTo.reduce<IncidentSummary | null>((doc, event) => evolveIncidentSummary(doc, event), null);
     if (!summary) throw Problem.notFound(`Incident ${incidentId} did not exist at ${asOf}`);
-    return { ...toIncidentResource(summary), asOf: byPosition ? asOf : new Date(cutoff).toISOString() };
+    // The action-item counts as the log stood then: at the recorded time of the last event included.
+    const at = byPosition ? (upTo.at(-1)?.recordedAt ?? new Date(0).toISOString()) : new Date(cutoff).toISOString();
+    const counts = await this.actionItems.countsAsOf(incidentId, at);
+    return { ...toIncidentResource(summary, counts), asOf: byPosition ? asOf : new Date(cutoff).toISOString() };
   }
 
   /**
@@ -96,7 +113,12 @@ export class IncidentsService implements OnModuleDestroy {
   private async resourceAfter(result: IncidentCommandResult): Promise<IncidentResource> {
     await this.projector.waitFor(result.position, READ_YOUR_WRITES_TIMEOUT_MS);
     const recent = this.recent.get(result.incidentId);
-    if (recent && recent.lastPosition >= result.position) return toIncidentResource(recent);
+    if (recent && recent.lastPosition >= result.position) return this.withCounts(recent);
     return this.get(result.incidentId);
+  }
+
+  private async withCounts(summary: IncidentSummary): Promise<IncidentResource> {
+    const counts = await this.actionItems.countsFor([summary.id], this.clock.now().toISOString());
+    return toIncidentResource(summary, counts.get(summary.id));
   }
 }

@@ -149,6 +149,20 @@ describe('renderIncidentReport', () => {
     expect(md).not.toContain('No RCA yet');
   });
 
+  it('labels categories from the configured taxonomy and keeps ids it no longer lists', () => {
+    const md = renderIncidentReport({
+      incident,
+      timeline: [],
+      rca,
+      actionItems: [],
+      generatedAt,
+      categories: [{ id: 'monitoring-gap', label: 'Observability gap', description: 'Renamed in a custom taxonomy' }],
+    });
+    // `configuration` was removed from this taxonomy: an old RCA still renders, by its stored id.
+    expect(md).toContain('**Category:** configuration');
+    expect(md).toContain('- **Observability gap:** No alert on pool saturation');
+  });
+
   it('says so when there is no RCA and no action item', () => {
     const md = renderIncidentReport({ incident: { ...incident, summary: null }, timeline: [], rca: null, actionItems: [], generatedAt });
     expect(md).toContain('## Root-cause analysis\n\nNo RCA yet.');

@@ -71,8 +71,6 @@ describe('evolveIncidentSummary', () => {
       mitigatedAt: null,
       resolvedAt: null,
       closedAt: null,
-      openActionItems: 0,
-      overdueActionItems: 0,
       version: 1,
       lastPosition: 1,
     });
@@ -134,12 +132,6 @@ describe('evolveIncidentSummary', () => {
     const once = project([first, ack]);
     expect(project([first, ack], once)).toBe(once);
     expect(evolveIncidentSummary(once, first)).toBe(once);
-  });
-
-  it('keeps the action-item counters that another projection maintains', () => {
-    const withItems = { ...project([record(declared)])!, openActionItems: 3, overdueActionItems: 1 };
-    const next = evolveIncidentSummary(withItems, record({ type: 'IncidentNoteAdded', data: { incidentId: id, text: 'x', occurredAt: at(1) } }));
-    expect(next).toMatchObject({ openActionItems: 3, overdueActionItems: 1, version: 2 });
   });
 
   it('ignores other aggregates and streams that do not start with a declaration', () => {

@@ -10,9 +10,6 @@ import { toUtcIso, toUtcIsoOrNull } from './iso-time';
 
 /** The incident resource of API.md, plus where in the log it was last changed. */
 export interface IncidentSummary extends Incident {
-  /** Maintained by the action-item projection; the incident events never change them. */
-  readonly openActionItems: number;
-  readonly overdueActionItems: number;
   /** Stream version of the last applied event: the resource's ETag. */
   readonly version: number;
   /** Global position of the last applied event. */
@@ -73,8 +70,6 @@ export function evolveIncidentSummary(doc: IncidentSummary | null, event: Stored
     mitigatedAt: toUtcIsoOrNull(state.mitigatedAt),
     resolvedAt: toUtcIsoOrNull(state.resolvedAt),
     closedAt: toUtcIsoOrNull(state.closedAt),
-    openActionItems: doc?.openActionItems ?? 0,
-    overdueActionItems: doc?.overdueActionItems ?? 0,
     version: event.version,
     lastPosition: event.position,
   };

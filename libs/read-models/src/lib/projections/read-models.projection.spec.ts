@@ -32,9 +32,9 @@ describe('projectBatch', () => {
       log.incident(note('a', 'two')),
       log.store('action-item-x', { type: 'ActionItemCreated', data: { occurredAt: at } }, 'bob'),
     ];
-    expect(affectedIds(events)).toEqual({ incidentIds: ['a', 'b'], apiKeyIds: ['k'] });
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a', 'b'], apiKeyIds: ['k'], actionItemIds: [] });
 
-    const changes = projectBatch(events, new Map(), new Map());
+    const changes = projectBatch(events, { incidents: new Map(), apiKeys: new Map(), actionItems: new Map() });
     expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([
       ['a', 3, 5],
       ['b', 1, 2],
@@ -45,14 +45,14 @@ describe('projectBatch', () => {
 
   it('continues from the stored documents and leaves unchanged ones out', () => {
     const log = new StoredEventFixture();
-    const first = projectBatch([log.incident(declared('a')), log.incident(declared('b'))], new Map(), new Map());
+    const first = projectBatch([log.incident(declared('a')), log.incident(declared('b'))], { incidents: new Map(), apiKeys: new Map(), actionItems: new Map() });
     const stored = new Map(first.incidents.map((doc) => [doc.id, doc]));
 
-    const next = projectBatch([log.incident(note('b', 'later'))], stored, new Map());
+    const next = projectBatch([log.incident(note('b', 'later'))], { incidents: stored, apiKeys: new Map(), actionItems: new Map() });
     expect(next.incidents).toEqual([{ ...stored.get('b'), version: 2, lastPosition: 3 }]);
 
     // A replayed batch changes no document (the timeline rows are ignored by position when stored).
-    const replayed = projectBatch([log.incident(declared('a'))].map((event) => ({ ...event, version: 1 })), stored, new Map());
+    const replayed = projectBatch([log.incident(declared('a'))].map((event) => ({ ...event, version: 1 })), { incidents: stored, apiKeys: new Map(), actionItems: new Map() });
     expect(replayed.incidents).toEqual([]);
   });
 
@@ -65,9 +65,9 @@ describe('projectBatch', () => {
       log.rca({ type: 'RcaApproved', data: { incidentId: 'b', occurredAt: at } }, 'lead'),
     ];
     // RCA events need no stored document: nothing more to load for them.
-    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [] });
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [], actionItemIds: [] });
 
-    const changes = projectBatch(events, new Map(), new Map());
+    const changes = projectBatch(events, { incidents: new Map(), apiKeys: new Map(), actionItems: new Map() });
     expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([['a', 2, 3]]);
     expect(changes.entries.map((entry) => [entry.position, entry.incidentId, entry.summary])).toEqual([
       [1, 'a', 'Incident declared (SEV3) on web by alice: Incident a'],
@@ -77,7 +77,7 @@ describe('projectBatch', () => {
     ]);
   });
 
-  it("adds action-item events to their incident's timeline without touching the incident summary", () => {
+  it("adds action-item events to their incident's timeline and the action-item rows, not the incident summary", () => {
     const log = new StoredEventFixture();
     const ids = { actionItemId: 'item-1', incidentId: 'a' };
     const events = [
@@ -91,14 +91,20 @@ describe('projectBatch', () => {
       ),
       log.actionItem({ type: 'ActionItemStarted', data: { ...ids, occurredAt: at } }, 'bob'),
     ];
-    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [] });
+    expect(affectedIds(events)).toEqual({ incidentIds: ['a'], apiKeyIds: [], actionItemIds: ['item-1'] });
 
-    const changes = projectBatch(events, new Map(), new Map());
+    const changes = projectBatch(events, { incidents: new Map(), apiKeys: new Map(), actionItems: new Map() });
     expect(changes.incidents.map((doc) => [doc.id, doc.version, doc.lastPosition])).toEqual([['a', 1, 1]]);
     expect(changes.entries.map((entry) => [entry.position, entry.incidentId, entry.summary])).toEqual([
       [1, 'a', 'Incident declared (SEV3) on web by alice: Incident a'],
       [2, 'a', 'Action item created by alice: Add alert (owner bob, due 2026-12-01, P2 corrective)'],
       [3, 'a', 'Action item started by bob'],
+    ]);
+    // One row per item in its state after the batch; two stretches of board history, the first closed.
+    expect(changes.actionItems.map((row) => [row.id, row.status, row.version, row.validFromVersion])).toEqual([['item-1', 'in_progress', 2, 2]]);
+    expect(changes.actionItemVersions.map((row) => [row.version, row.status, row.validTo])).toEqual([
+      [1, 'open', events[2].recordedAt],
+      [2, 'in_progress', null],
     ]);
   });
 });

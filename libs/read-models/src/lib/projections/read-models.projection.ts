@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@causeway/event-store';
+import { actionItemIdOf, evolveActionItemRow, versionChanges, type ActionItemRow, type ActionItemVersionRow } from './action-items.projection';
 import { apiKeyIdOf, evolveApiKey, type ApiKeyRow } from './api-keys.projection';
 import { evolveIncidentSummary, incidentIdOf, type IncidentSummary } from './incident-summary.projection';
 import { timelineIncidentIdOf, toTimelineEntry, type TimelineEntry } from './timeline.projection';
@@ -9,35 +10,48 @@ export interface ReadModelChanges {
   readonly incidents: readonly IncidentSummary[];
   readonly entries: readonly TimelineEntry[];
   readonly apiKeys: readonly ApiKeyRow[];
+  /** Action items that changed, each once, in its state after the batch. */
+  readonly actionItems: readonly ActionItemRow[];
+  /** Board-history rows to upsert (closed stretches get their `validTo`), each key once. */
+  readonly actionItemVersions: readonly ActionItemVersionRow[];
+}
+
+/** The documents a batch reads before it is projected; missing ids are new. */
+export interface ReadModelDocuments {
+  readonly incidents: ReadonlyMap<string, IncidentSummary>;
+  readonly apiKeys: ReadonlyMap<string, ApiKeyRow>;
+  readonly actionItems: ReadonlyMap<string, ActionItemRow>;
 }
 
 /**
- * The documents a batch touches: the ids to load before projecting it. RCA and action-item events only
- * add timeline entries (the incident summary does not change), so they load nothing.
+ * The documents a batch touches: the ids to load before projecting it. RCA events only add timeline
+ * entries, so they load nothing.
  */
-export function affectedIds(events: readonly StoredEvent[]): { incidentIds: string[]; apiKeyIds: string[] } {
+export function affectedIds(events: readonly StoredEvent[]): { incidentIds: string[]; apiKeyIds: string[]; actionItemIds: string[] } {
   const incidentIds = new Set<string>();
   const apiKeyIds = new Set<string>();
+  const actionItemIds = new Set<string>();
   for (const event of events) {
     const incidentId = incidentIdOf(event);
     if (incidentId !== null) incidentIds.add(incidentId);
     const keyId = apiKeyIdOf(event);
     if (keyId !== null) apiKeyIds.add(keyId);
+    const actionItemId = actionItemIdOf(event);
+    if (actionItemId !== null) actionItemIds.add(actionItemId);
   }
-  return { incidentIds: [...incidentIds], apiKeyIds: [...apiKeyIds] };
+  return { incidentIds: [...incidentIds], apiKeyIds: [...apiKeyIds], actionItemIds: [...actionItemIds] };
 }
 
 /**
  * Pure: applies every projection to a batch, in log order, starting from the documents as stored
  * (missing ids are new). Many events of one incident in a batch become one write of its final state.
  */
-export function projectBatch(
-  events: readonly StoredEvent[],
-  incidents: ReadonlyMap<string, IncidentSummary>,
-  apiKeys: ReadonlyMap<string, ApiKeyRow>,
-): ReadModelChanges {
+export function projectBatch(events: readonly StoredEvent[], documents: ReadModelDocuments): ReadModelChanges {
+  const { incidents, apiKeys, actionItems } = documents;
   const nextIncidents = new Map<string, IncidentSummary | null>();
   const nextKeys = new Map<string, ApiKeyRow | null>();
+  const nextItems = new Map<string, ActionItemRow | null>();
+  const versions = new Map<string, ActionItemVersionRow>();
   const entries: TimelineEntry[] = [];
   for (const event of events) {
     const incidentId = incidentIdOf(event);
@@ -48,9 +62,16 @@ export function projectBatch(
       if (entry !== null) entries.push(entry);
       continue;
     }
+    const actionItemId = actionItemIdOf(event);
+    if (actionItemId !== null) {
+      const before = nextItems.has(actionItemId) ? (nextItems.get(actionItemId) ?? null) : (actionItems.get(actionItemId) ?? null);
+      const after = evolveActionItemRow(before, event);
+      nextItems.set(actionItemId, after);
+      for (const version of versionChanges(before, after, event)) versions.set(`${version.actionItemId}\u0000${version.version}`, version);
+    }
     if (timelineIncidentIdOf(event) !== null) {
       // RCAs and action items live in their own streams: they are on their incident's timeline, not
-      // in its summary (open/overdue action-item counts come with the action-item projections).
+      // in its summary (open/overdue action-item counts are read from the action-item rows).
       const entry = toTimelineEntry(event);
       if (entry !== null) entries.push(entry);
       continue;
@@ -65,6 +86,8 @@ export function projectBatch(
     incidents: changed(nextIncidents, incidents),
     entries,
     apiKeys: changed(nextKeys, apiKeys),
+    actionItems: changed(nextItems, actionItems),
+    actionItemVersions: [...versions.values()],
   };
 }
 

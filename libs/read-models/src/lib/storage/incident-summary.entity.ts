@@ -71,11 +71,6 @@ export class IncidentSummaryEntity {
   @Column({ name: 'closed_at', ...TIMESTAMP, nullable: true })
   closedAt: string | null;
 
-  @Column({ name: 'open_action_items', type: 'integer', default: 0 })
-  openActionItems: number;
-
-  @Column({ name: 'overdue_action_items', type: 'integer', default: 0 })
-  overdueActionItems: number;
 
   @Column({ type: 'integer' })
   version: number;
@@ -111,8 +106,6 @@ export function toIncidentRow(doc: IncidentSummary): IncidentSummaryEntity {
     mitigatedAt: doc.mitigatedAt,
     resolvedAt: doc.resolvedAt,
     closedAt: doc.closedAt,
-    openActionItems: doc.openActionItems,
-    overdueActionItems: doc.overdueActionItems,
     version: doc.version,
     lastPosition: doc.lastPosition,
     searchText: searchTextOf(doc.title, doc.summary),
@@ -139,8 +132,6 @@ export function fromIncidentRow(row: IncidentSummaryEntity): IncidentSummary {
     mitigatedAt: storedTimeOrNull(row.mitigatedAt),
     resolvedAt: storedTimeOrNull(row.resolvedAt),
     closedAt: storedTimeOrNull(row.closedAt),
-    openActionItems: row.openActionItems,
-    overdueActionItems: row.overdueActionItems,
     version: row.version,
     lastPosition: row.lastPosition,
   };

@@ -1,3 +1,4 @@
+import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { IncidentSummaryEntity } from './incident-summary.entity';
@@ -8,6 +9,8 @@ export const READ_MODEL_ENTITIES = [
   IncidentSummaryEntity,
   TimelineEntryEntity,
   ApiKeyEntity,
+  ActionItemEntity,
+  ActionItemVersionEntity,
   ProjectionCheckpointEntity,
   IdempotencyRecordEntity,
 ] as const;

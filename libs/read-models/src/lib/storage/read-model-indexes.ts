@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
 import { IncidentSummaryEntity } from './incident-summary.entity';
 import { READ_MODEL_ENTITIES } from './read-model-entities';
 import { TimelineEntryEntity } from './timeline-entry.entity';
@@ -8,10 +9,12 @@ interface IndexDefinition {
   readonly table: string;
   readonly columns: readonly string[];
   readonly unique: boolean;
+  /** A partial index's condition (SQL over column names). */
+  readonly where: string | undefined;
 }
 
 /** The tables `rebuild()` empties and refills. */
-const REBUILT = [IncidentSummaryEntity, TimelineEntryEntity];
+const REBUILT = [IncidentSummaryEntity, TimelineEntryEntity, ActionItemEntity, ActionItemVersionEntity];
 
 function indexesOf(dataSource: DataSource, entities: readonly (typeof READ_MODEL_ENTITIES)[number][]): IndexDefinition[] {
   return entities.flatMap((entity) => {
@@ -21,6 +24,7 @@ function indexesOf(dataSource: DataSource, entities: readonly (typeof READ_MODEL
       table: metadata.tableName,
       columns: index.columns.map((column) => column.databaseName),
       unique: index.isUnique,
+      where: index.where,
     }));
   });
 }
@@ -56,7 +60,7 @@ export async function createMissingIndexes(manager: EntityManager): Promise<numb
   if (missing.length > 0 && postgres) await manager.query(`SET LOCAL maintenance_work_mem = '256MB'`);
   for (const index of missing) {
     await manager.query(
-      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${escape(index.name)} ON ${escape(index.table)} (${index.columns.map(escape).join(', ')})`,
+      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${escape(index.name)} ON ${escape(index.table)} (${index.columns.map(escape).join(', ')})${index.where ? ` WHERE ${index.where}` : ''}`,
     );
   }
   return missing.length;

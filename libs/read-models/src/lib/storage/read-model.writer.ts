@@ -1,7 +1,9 @@
 import { In, type DataSource, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
+import type { ActionItemRow, ActionItemVersionRow } from '../projections/action-items.projection';
 import type { ApiKeyRow } from '../projections/api-keys.projection';
 import type { IncidentSummary } from '../projections/incident-summary.projection';
 import type { TimelineEntry } from '../projections/timeline.projection';
+import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity, toActionItemEntity, toActionItemVersionEntity } from './action-item.entity';
 import { ApiKeyEntity, fromApiKeyEntity, toApiKeyRow } from './api-key.entity';
 import { fromIncidentRow, IncidentSummaryEntity, toIncidentRow } from './incident-summary.entity';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
@@ -78,9 +80,43 @@ export class ReadModelWriter {
     return new Map(rows.map((row) => [row.id, fromApiKeyEntity(row)]));
   }
 
+  async loadActionItems(ids: readonly string[]): Promise<Map<string, ActionItemRow>> {
+    const rows = await this.loadByIds(ActionItemEntity, ids);
+    return new Map(rows.map((row) => [row.id, fromActionItemEntity(row)]));
+  }
+
+  /** Never rewrites what only creation sets (incident, title, kind, priority, description, created_at). */
+  async upsertActionItems(rows: readonly ActionItemRow[]): Promise<void> {
+    await this.bulkWrite(ActionItemEntity, rows.map(toActionItemEntity), {
+      kind: 'update',
+      key: ['id'],
+      update: [
+        'owner',
+        'due_at',
+        'status',
+        'completed_at',
+        'cancelled_at',
+        'overdue_for',
+        'overdue_recorded',
+        'version',
+        'last_position',
+        'valid_from_version',
+        'valid_from',
+      ],
+    });
+  }
+
+  /** A stretch's facts never change once written; only its end is set when the next one begins. */
+  async upsertActionItemVersions(rows: readonly ActionItemVersionRow[]): Promise<void> {
+    await this.bulkWrite(ActionItemVersionEntity, rows.map(toActionItemVersionEntity), {
+      kind: 'update',
+      key: ['action_item_id', 'version'],
+      update: ['valid_to'],
+    });
+  }
+
   /**
-   * The action-item counters belong to another projection: an update here never touches them.
-   * Neither does it rewrite what only the declaration sets (service, team, vendor site, declared and
+   * An update here never rewrites what only the declaration sets (service, team, vendor site, declared and
    * detected times): SQLite rewrites every index on a column named in SET, and those columns lead
    * the list indexes.
    */
@@ -126,7 +162,7 @@ export class ReadModelWriter {
    */
   async clear(checkpointName: string): Promise<void> {
     const { driver } = this.manager.connection;
-    const tables = [IncidentSummaryEntity, TimelineEntryEntity, ApiKeyEntity].map((entity) => driver.escape(this.manager.connection.getMetadata(entity).tableName));
+    const tables = [IncidentSummaryEntity, TimelineEntryEntity, ApiKeyEntity, ActionItemEntity, ActionItemVersionEntity].map((entity) => driver.escape(this.manager.connection.getMetadata(entity).tableName));
     if (this.postgres) {
       // TRUNCATE drops the files instead of deleting a million rows one by one (and leaves no dead
       // tuples for the replay to wade through); it is transactional like the rest of the clear.
