@@ -7,3 +7,4 @@ export * from './lib/api-key-commands';
 export * from './lib/incident-commands';
 export * from './lib/rca-commands';
 export * from './lib/action-item-commands';
+export * from './lib/overdue-scheduler';

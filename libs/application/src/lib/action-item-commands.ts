@@ -14,6 +14,9 @@ import type { EventStore, StoredEvent } from '@causeway/event-store';
 import { fold, toDomainEvent, type CommandContext, type CommandHandler, type CommandResult } from './command-handler';
 import { deterministicId, newId } from './ids';
 
+/** Who the log names as the author of overdue events. */
+export const OVERDUE_SCHEDULER_ACTOR = 'system:overdue-scheduler';
+
 /** What a caller sends to create an action item; the ids and the incident status are filled in here. */
 export type CreateActionItemInput = Omit<CreateActionItem['data'], 'actionItemId' | 'incidentId' | 'incidentStatus'>;
 
@@ -68,6 +71,20 @@ export class ActionItemCommands {
       actionItemStreamId(actionItemId),
       (metadata) => ({ ...input, metadata }) as ActionItemCommand,
       context,
+    );
+    return { ...result, actionItemId };
+  }
+
+  /**
+   * The overdue scheduler's command. The idempotency seed is the (item, due date) pair, so every
+   * process and every retry that marks the same due date produces the same event id.
+   */
+  async markOverdue(actionItemId: string, dueAt: string): Promise<ActionItemCommandResult> {
+    const result = await this.handler.handle(
+      actionItemDecider,
+      actionItemStreamId(actionItemId),
+      (metadata) => ({ type: 'MarkActionItemOverdue' as const, data: { dueAt }, metadata }),
+      { actor: OVERDUE_SCHEDULER_ACTOR, idempotencySeed: `action-item-overdue:${actionItemId}:${dueAt}` },
     );
     return { ...result, actionItemId };
   }

@@ -10,6 +10,7 @@ import {
   defaultCauseCategories,
   IDEMPOTENCY_STORE,
   IncidentCommands,
+  OverdueScheduler,
   RcaCommands,
   systemClock,
   type Clock,
@@ -108,6 +109,16 @@ export class CausewayModule {
         inject: [CommandHandler, EVENT_STORE],
       },
       { provide: ApiKeyCommands, useFactory: (handler: CommandHandler) => new ApiKeyCommands(handler), inject: [CommandHandler] },
+      {
+        provide: OverdueScheduler,
+        useFactory: (queries: ActionItemQueries, commands: ActionItemCommands, clock: Clock, projector: Projector) =>
+          new OverdueScheduler(queries, commands, clock, {
+            intervalMs: config.CAUSEWAY_SCHEDULER_INTERVAL_MS,
+            waitForProjection: (position) => projector.waitFor(position, 30_000),
+            logger: new Logger('OverdueScheduler'),
+          }),
+        inject: [ActionItemQueries, ActionItemCommands, CLOCK, Projector],
+      },
       ApiKeyResolver,
       IncidentsService,
       RcaService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiKeyCommands, CLOCK, deterministicId, IDEMPOTENCY_STORE, type Clock, type IdempotencyStore } from '@causeway/application';
+import { ApiKeyCommands, CLOCK, deterministicId, IDEMPOTENCY_STORE, OverdueScheduler, type Clock, type IdempotencyStore } from '@causeway/application';
 import { AlreadyExistsError } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import type { EventStore } from '@causeway/event-store';
@@ -12,7 +12,10 @@ import { CAUSEWAY_ROLE, EVENT_STORE, READ_MODEL_DATA_SOURCE } from './tokens';
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Starts the projector, creates the first admin key on an empty install, and closes stores in order on shutdown. */
+/**
+ * Starts the projector and the overdue scheduler, creates the first admin key on an empty install,
+ * and closes stores in order on shutdown.
+ */
 @Injectable()
 export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Causeway');
@@ -28,18 +31,23 @@ export class CausewayLifecycle implements OnApplicationBootstrap, OnApplicationS
     private readonly projector: Projector,
     private readonly apiKeys: ApiKeyQueries,
     private readonly apiKeyCommands: ApiKeyCommands,
+    private readonly overdueScheduler: OverdueScheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projector.start();
     if (this.projector.isLeader()) await this.projector.catchUp();
     if (this.role !== 'projector') await this.createFirstAdminKey();
+    // API replicas only serve requests; the processes that project also watch due dates. Every one of
+    // them may run it at once (deterministic event ids make a repeated mark a no-op).
+    if (this.role !== 'api') this.overdueScheduler.start();
     this.purgeTimer = setInterval(() => void this.purgeIdempotencyKeys(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
+    await this.overdueScheduler.stop();
     await this.projector.stop();
     await this.store.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ACTION_ITEM_KINDS, ACTION_ITEM_PRIORITIES, ACTION_ITEM_TITLE_MAX_LENGTH, isValidOwner, type ActionItemKind, type ActionItemPriority } from '@causeway/domain';
-import { IsIn, isISO8601, IsOptional, IsString, Length, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import {
+  ACTION_ITEM_KINDS,
+  ACTION_ITEM_PRIORITIES,
+  ACTION_ITEM_STATUSES,
+  ACTION_ITEM_TITLE_MAX_LENGTH,
+  isValidOwner,
+  SEVERITIES,
+  type ActionItemKind,
+  type ActionItemPriority,
+  type ActionItemStatus,
+  type Severity,
+} from '@causeway/domain';
+import { IsIn, isISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { PaginationQuery } from '../common/pagination.dto';
 
 /** An email address is at most 254 characters; handles and teams are shorter. */
 const OWNER_MAX_LENGTH = 254;
@@ -116,3 +128,79 @@ export class ActionItemReasonDto {
 
 /** Start takes an empty body; any field is unknown and rejected. */
 export class EmptyActionItemBodyDto {}
+
+/** `true` / `false` as query text; anything else is refused naming the field. */
+const BOOLEAN_TEXT = ['true', 'false'] as const;
+
+/** `GET /action-items`: soonest due first. */
+export class ListActionItemsQuery extends PaginationQuery {
+  @ApiPropertyOptional({ example: 'j.doe', description: `Exactly as stored: ${OWNER_EXAMPLES}` })
+  @IsOptional()
+  @IsOwner()
+  owner?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  team?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  incidentId?: string;
+
+  @ApiPropertyOptional({ enum: ACTION_ITEM_STATUSES })
+  @IsOptional()
+  @IsIn(ACTION_ITEM_STATUSES)
+  status?: ActionItemStatus;
+
+  @ApiPropertyOptional({ enum: ACTION_ITEM_PRIORITIES })
+  @IsOptional()
+  @IsIn(ACTION_ITEM_PRIORITIES)
+  priority?: ActionItemPriority;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only items due strictly before this time' })
+  @IsOptional()
+  @DueAt()
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ enum: BOOLEAN_TEXT, description: 'true: open or in progress and past due now; false: all others' })
+  @IsOptional()
+  @IsIn(BOOLEAN_TEXT)
+  overdue?: (typeof BOOLEAN_TEXT)[number];
+}
+
+/** `GET /action-items/overdue`: most overdue first. */
+export class OverdueBoardQuery extends PaginationQuery {
+  @ApiPropertyOptional({ example: 'j.doe', description: `Exactly as stored: ${OWNER_EXAMPLES}` })
+  @IsOptional()
+  @IsOwner()
+  owner?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  team?: string;
+
+  @ApiPropertyOptional({ description: "The incident's service" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  service?: string;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, description: "The incident's severity (with asOf: its severity at that time)" })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-11-01T09:00:00Z',
+    description: 'The board as the log stood at this past time (what was overdue then, owners and due dates as they were then)',
+  })
+  @IsOptional()
+  @DueAt({ message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-01T09:00:00Z' })
+  asOf?: string;
+}

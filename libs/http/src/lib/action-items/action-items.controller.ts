@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActionItemCommandInput } from '@causeway/application';
 import type { Request, Response } from 'express';
@@ -11,10 +11,13 @@ import {
   CompleteActionItemDto,
   CreateActionItemDto,
   EmptyActionItemBodyDto,
+  ListActionItemsQuery,
+  OverdueBoardQuery,
   RescheduleActionItemDto,
 } from './action-item.dtos';
 import type { ActionItemHistoryResource, ActionItemResource } from './action-item.resource';
-import { ActionItemsService } from './action-items.service';
+import { ActionItemsService, type OverdueBoard } from './action-items.service';
+import type { Page } from '../common/pagination.dto';
 
 /** Thin: DTO → command → service → resource with its ETag. The lifecycle rules live in the decider. */
 @ApiTags('action-items')
@@ -41,6 +44,22 @@ export class ActionItemsController {
     const item = await this.actionItems.create(incidentId, input, { actor: this.actor(request), idempotencySeed: request.idempotencySeed });
     response.status(201).setHeader('Location', `/api/v1/action-items/${item.id}`);
     return this.withEtag(response, item);
+  }
+
+  @Get('action-items')
+  @RequirePermission('read')
+  @ApiOperation({ summary: 'Action items, soonest due first (filters combine with AND)' })
+  list(@Query() query: ListActionItemsQuery): Promise<Page<ActionItemResource>> {
+    const { overdue, ...filter } = query;
+    return this.actionItems.list({ ...filter, ...(overdue !== undefined ? { overdue: overdue === 'true' } : {}) });
+  }
+
+  @Get('action-items/overdue')
+  @RequirePermission('read')
+  @ApiOperation({ summary: 'The overdue board: most overdue first, each with overdueBy (seconds); asOf= shows a past moment from the log' })
+  overdue(@Query() query: OverdueBoardQuery): Promise<OverdueBoard> {
+    const { asOf, ...filter } = query;
+    return this.actionItems.overdue(filter, asOf);
   }
 
   @Get('action-items/:id')

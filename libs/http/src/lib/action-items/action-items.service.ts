@@ -10,9 +10,15 @@ import {
   type CreateActionItemInput,
 } from '@causeway/application';
 import { actionItemHistory, type ActionItem } from '@causeway/domain';
-import { Projector } from '@causeway/read-models';
+import { ActionItemQueries, Projector, type ListActionItemsFilter, type OverdueBoardItem, type OverdueFilter } from '@causeway/read-models';
+import type { Page } from '../common/pagination.dto';
 import { Problem } from '../problem/problem';
 import { toActionItemHistoryResource, toActionItemResource, type ActionItemHistoryResource, type ActionItemResource } from './action-item.resource';
+
+/** The overdue board at one moment: `asOf` says which. */
+export interface OverdueBoard extends Page<OverdueBoardItem> {
+  readonly asOf: string;
+}
 
 /** How long a command waits for its events to reach the timeline before answering. */
 const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
@@ -26,8 +32,34 @@ export class ActionItemsService {
   constructor(
     private readonly commands: ActionItemCommands,
     private readonly projector: Projector,
+    private readonly queries: ActionItemQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** `GET /action-items`, from the read model; `overdue` is judged at the time of the read. */
+  async list(filter: ListActionItemsFilter): Promise<Page<ActionItemResource>> {
+    const now = this.clock.now();
+    const page = await this.queries.list(filter, now.toISOString());
+    return { items: page.items.map((row) => toActionItemResource(row, row.version, now)), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * `GET /action-items/overdue`: now, from the current rows; or at a past `asOf`, from the rows of
+   * board history the projection derived from the log (not from today's state).
+   */
+  async overdue(filter: OverdueFilter, asOf?: string): Promise<OverdueBoard> {
+    const now = this.clock.now();
+    if (asOf === undefined) {
+      const at = now.toISOString();
+      return { asOf: at, ...(await this.queries.overdue(filter, at)) };
+    }
+    const at = new Date(asOf);
+    if (at.getTime() > now.getTime()) {
+      throw Problem.validation([{ field: 'asOf', message: 'must not be in the future: the log cannot know what will be overdue' }]);
+    }
+    const iso = at.toISOString();
+    return { asOf: iso, ...(await this.queries.overdueAsOf(filter, iso)) };
+  }
 
   async create(incidentId: string, input: CreateActionItemInput, context: CommandContext): Promise<ActionItemResource> {
     return this.resourceAfter(await this.commands.create(incidentId, input, context));
