@@ -56,7 +56,9 @@ const MAX_ROUNDS_PER_TICK = 100;
 export class OverdueScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<TickResult> | null = null;
-  private stopped = true;
+  private started = false;
+  /** Set by `stop()`: a tick in progress ends after its current round. */
+  private stopping = false;
 
   constructor(
     private readonly candidates: OverdueCandidates,
@@ -67,14 +69,16 @@ export class OverdueScheduler {
 
   /** Ticks at once (a due date may have passed while no scheduler ran), then every interval. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
     this.schedule(0);
   }
 
   /** Stops ticking and waits for a tick in progress to finish. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.started = false;
+    this.stopping = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
@@ -91,7 +95,7 @@ export class OverdueScheduler {
   }
 
   private schedule(delayMs: number): void {
-    if (this.stopped) return;
+    if (!this.started) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.tick()
@@ -111,15 +115,16 @@ export class OverdueScheduler {
     let checked = 0;
     let marked = 0;
     let failed = 0;
-    for (let round = 0; round < MAX_ROUNDS_PER_TICK && !this.stopped; round++) {
+    for (let round = 0; round < MAX_ROUNDS_PER_TICK && !this.stopping; round++) {
       const now = this.clock.now().toISOString();
       const due = await this.candidates.dueForOverdue(now, batchSize);
       checked += due.length;
       const outcome = await this.markBatch(due);
       marked += outcome.marked;
       failed += outcome.failed;
-      if (due.length < batchSize || outcome.marked === 0) break;
-      if (!(await this.options.waitForProjection(outcome.lastPosition))) break;
+      if (outcome.marked === 0) break;
+      // The next round (or tick) must not be offered what this one just marked.
+      if (!(await this.options.waitForProjection(outcome.lastPosition)) || due.length < batchSize) break;
     }
     return { checked, marked, failed };
   }

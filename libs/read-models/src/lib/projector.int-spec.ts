@@ -150,7 +150,7 @@ describe.each(READ_MODEL_BACKENDS)('Projector (real SQLite event store, read mod
     }
 
     const indexes = await fx.indexNames();
-    expect(indexes).toHaveLength(10);
+    expect(indexes).toHaveLength(21);
     const result = await projector.rebuild();
     expect(result.events).toBe(head);
     expect(await fx.dump()).toEqual(live);

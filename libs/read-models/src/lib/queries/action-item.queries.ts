@@ -1,6 +1,6 @@
 import type { ActionItemKind, ActionItemPriority, ActionItemStatus, Severity } from '@causeway/domain';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import type { ActionItemRow } from '../projections/action-items.projection';
+import { isActiveStatus, type ActionItemRow } from '../projections/action-items.projection';
 import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity } from '../storage/action-item.entity';
 import { storedTime } from '../storage/column-types';
 import { withConnectionLock } from '../storage/connection-lock';
@@ -63,6 +63,8 @@ export interface OverdueCandidate {
 /** Literal, so that the partial indexes apply (see `ACTIVE_STATUS_SQL`). */
 const ACTIVE = (alias: string) => `${alias}.status IN ('open', 'in_progress')`;
 
+const FINISHED = (alias: string) => `${alias}.status IN ('done', 'cancelled')`;
+
 const LIST = 'action-items';
 const BOARD = 'overdue-board';
 
@@ -88,6 +90,8 @@ export class ActionItemQueries {
     return withConnectionLock(this.dataSource, async () => {
       const select = this.dataSource.getRepository(ActionItemEntity).createQueryBuilder('a');
       const equal = { owner: filter.owner, team: filter.team, incidentId: filter.incidentId, status: filter.status, priority: filter.priority } as const;
+      // Names the partial index that holds the status, so the planner can read it in due-date order.
+      if (filter.status !== undefined) select.andWhere(isActiveStatus(filter.status) ? ACTIVE('a') : FINISHED('a'));
       for (const [property, value] of Object.entries(equal)) {
         if (value !== undefined) select.andWhere(`a.${property} = :${property}`, { [property]: value });
       }

@@ -8,6 +8,7 @@ import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from './column-type
  * PostgreSQL use a partial index only when the query's WHERE implies the index's own.
  */
 export const ACTIVE_STATUS_SQL = `status IN ('open', 'in_progress')`;
+export const FINISHED_STATUS_SQL = `status IN ('done', 'cancelled')`;
 /** Items the overdue scheduler still has to look at once they fall due. */
 export const UNFLAGGED_ACTIVE_SQL = `${ACTIVE_STATUS_SQL} AND overdue_recorded = false`;
 
@@ -15,17 +16,19 @@ export const UNFLAGGED_ACTIVE_SQL = `${ACTIVE_STATUS_SQL} AND overdue_recorded =
  * Lists order by due date (soonest, i.e. most overdue, first) and page with a keyset on
  * (due_at, id). Every filter gets a composite index ending in that pair; the overdue board and the
  * scheduler read partial indexes holding only the active items, so that a million finished items
- * with long-past due dates are never scanned to find the overdue ones.
+ * with long-past due dates are never scanned to find the overdue ones. A status filter reads the
+ * active or the finished partial index (no plain status index: the planners would pick it for the
+ * board's `status IN (…)` and then sort every overdue item).
  */
 @Entity({ name: 'action_items' })
 @Index('idx_action_items_due_at_id', ['dueAt', 'id'])
 @Index('idx_action_items_owner_due_at_id', ['owner', 'dueAt', 'id'])
 @Index('idx_action_items_team_due_at_id', ['team', 'dueAt', 'id'])
 @Index('idx_action_items_incident_due_at_id', ['incidentId', 'dueAt', 'id'])
-@Index('idx_action_items_status_due_at_id', ['status', 'dueAt', 'id'])
 @Index('idx_action_items_active_due_at_id', ['dueAt', 'id'], { where: ACTIVE_STATUS_SQL })
 @Index('idx_action_items_active_owner_due_at_id', ['owner', 'dueAt', 'id'], { where: ACTIVE_STATUS_SQL })
 @Index('idx_action_items_active_team_due_at_id', ['team', 'dueAt', 'id'], { where: ACTIVE_STATUS_SQL })
+@Index('idx_action_items_finished_due_at_id', ['dueAt', 'id'], { where: FINISHED_STATUS_SQL })
 @Index('idx_action_items_unflagged_due_at_id', ['dueAt', 'id'], { where: UNFLAGGED_ACTIVE_SQL })
 export class ActionItemEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import type { DataSource } from 'typeorm';
 import { isSingleConnection, withConnectionLock } from './connection-lock';
-import { createReadModelDataSource, READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS_TABLE } from './read-model-data-source';
+import {
+  createReadModelDataSource,
+  POSTGRES_READ_MODEL_MIGRATIONS,
+  READ_MODEL_ENTITIES,
+  READ_MODEL_MIGRATIONS,
+  READ_MODEL_MIGRATIONS_TABLE,
+} from './read-model-data-source';
 
 describe('createReadModelDataSource (SQLite)', () => {
   let dir: string;
@@ -40,7 +46,7 @@ describe('createReadModelDataSource (SQLite)', () => {
     await dataSource.destroy();
     dataSource = await createReadModelDataSource({ type: 'sqlite', file: join(dir, 'nested', 'read-models.db') });
     const applied: unknown[] = await dataSource.query(`SELECT * FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
-    expect(applied).toHaveLength(1);
+    expect(applied).toHaveLength(READ_MODEL_MIGRATIONS.length);
   });
 
   it.each([
@@ -129,6 +135,15 @@ describe('createReadModelDataSource (PostgreSQL)', () => {
         .map((row) => `${row.table_name}.${row.column_name}`)
         .sort();
     expect(typed('timestamp with time zone')).toEqual([
+      'action_item_versions.due_at',
+      'action_item_versions.valid_from',
+      'action_item_versions.valid_to',
+      'action_items.cancelled_at',
+      'action_items.completed_at',
+      'action_items.created_at',
+      'action_items.due_at',
+      'action_items.overdue_for',
+      'action_items.valid_from',
       'api_keys.created_at',
       'api_keys.revoked_at',
       'idempotency_records.created_at',
@@ -176,7 +191,7 @@ describe('createReadModelDataSource (PostgreSQL)', () => {
     try {
       const together = await Promise.all([0, 1, 2].map(() => createReadModelDataSource({ type: 'postgres', url: second.url, poolSize: 1 })));
       const applied: unknown[] = await together[0].query(`SELECT * FROM ${READ_MODEL_MIGRATIONS_TABLE}`);
-      expect(applied).toHaveLength(1);
+      expect(applied).toHaveLength(POSTGRES_READ_MODEL_MIGRATIONS.length);
       await Promise.all(together.map((source) => source.destroy()));
     } finally {
       await second.drop();

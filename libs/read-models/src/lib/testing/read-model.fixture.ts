@@ -50,7 +50,6 @@ interface Backing {
  * tests deterministic and fast on both.
  */
 export class ReadModelFixture {
-  readonly clock = new ManualClock();
   readonly logger = quietLogger();
   readonly commands: IncidentCommands;
   readonly apiKeyCommands: ApiKeyCommands;
@@ -59,6 +58,7 @@ export class ReadModelFixture {
   private readonly extraDataSources: DataSource[] = [];
 
   private constructor(
+    readonly clock: ManualClock,
     readonly dir: string,
     readonly store: SqliteEventStore,
     readonly dataSource: DataSource,
@@ -70,9 +70,18 @@ export class ReadModelFixture {
     this.actionItemCommands = new ActionItemCommands(handler, store);
   }
 
-  static async open(backend: ReadModelBackend = 'sqlite', databases?: DatabaseProvider): Promise<ReadModelFixture> {
+  /**
+   * `recordWithClock`: the log takes `recordedAt` from the manual clock too (for tests of as-of
+   * reads); otherwise it records real time.
+   */
+  static async open(backend: ReadModelBackend = 'sqlite', databases?: DatabaseProvider, options: { recordWithClock?: boolean } = {}): Promise<ReadModelFixture> {
     const dir = mkdtempSync(join(tmpdir(), 'causeway-read-models-'));
-    const store = SqliteEventStore.open({ file: join(dir, 'events.db'), pollIntervalMs: 50 });
+    const clock = new ManualClock();
+    const store = SqliteEventStore.open({
+      file: join(dir, 'events.db'),
+      pollIntervalMs: 50,
+      ...(options.recordWithClock ? { clock: () => clock.now() } : {}),
+    });
     let backing: Backing;
     if (backend === 'postgres') {
       if (!databases) throw new Error('a PostgreSQL fixture needs a DatabaseProvider (startPostgres())');
@@ -81,7 +90,7 @@ export class ReadModelFixture {
     } else {
       backing = { backend, url: null, file: join(dir, 'read-models.db'), drop: async () => undefined };
     }
-    const fixture = new ReadModelFixture(dir, store, await openReadModels(backing), backing);
+    const fixture = new ReadModelFixture(clock, dir, store, await openReadModels(backing), backing);
     return fixture;
   }
 
@@ -150,6 +159,8 @@ export class ReadModelFixture {
       incidents: await dataSource.query('SELECT * FROM incidents ORDER BY id'),
       timeline: await dataSource.query('SELECT * FROM timeline_entries ORDER BY position'),
       apiKeys: await dataSource.query('SELECT * FROM api_keys ORDER BY id'),
+      actionItems: await dataSource.query('SELECT * FROM action_items ORDER BY id'),
+      actionItemVersions: await dataSource.query('SELECT * FROM action_item_versions ORDER BY action_item_id, version'),
     };
   }
 

@@ -4,6 +4,7 @@ const timestamp = (name: string, isNullable = false): TableColumnOptions => ({ n
 const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable });
 
 const ACTIVE = `status IN ('open', 'in_progress')`;
+const FINISHED = `status IN ('done', 'cancelled')`;
 
 /**
  * Action items and their board history (issue 4). Also drops the incident columns
@@ -44,10 +45,10 @@ export class ActionItems1795435200000 implements MigrationInterface {
           new TableIndex({ name: 'idx_action_items_owner_due_at_id', columnNames: ['owner', 'due_at', 'id'] }),
           new TableIndex({ name: 'idx_action_items_team_due_at_id', columnNames: ['team', 'due_at', 'id'] }),
           new TableIndex({ name: 'idx_action_items_incident_due_at_id', columnNames: ['incident_id', 'due_at', 'id'] }),
-          new TableIndex({ name: 'idx_action_items_status_due_at_id', columnNames: ['status', 'due_at', 'id'] }),
           new TableIndex({ name: 'idx_action_items_active_due_at_id', columnNames: ['due_at', 'id'], where: ACTIVE }),
           new TableIndex({ name: 'idx_action_items_active_owner_due_at_id', columnNames: ['owner', 'due_at', 'id'], where: ACTIVE }),
           new TableIndex({ name: 'idx_action_items_active_team_due_at_id', columnNames: ['team', 'due_at', 'id'], where: ACTIVE }),
+          new TableIndex({ name: 'idx_action_items_finished_due_at_id', columnNames: ['due_at', 'id'], where: FINISHED }),
           new TableIndex({
             name: 'idx_action_items_unflagged_due_at_id',
             columnNames: ['due_at', 'id'],

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const ACTIVE = `status IN ('open', 'in_progress')`;
+const FINISHED = `status IN ('done', 'cancelled')`;
 
 /**
  * Action items and their board history on PostgreSQL (the SQLite migration of the same name
@@ -35,13 +36,14 @@ export class PostgresActionItems1795435200000 implements MigrationInterface {
         CONSTRAINT pk_action_items PRIMARY KEY (id)
       )`);
     await queryRunner.query(`CREATE INDEX idx_action_items_due_at_id ON action_items (due_at, id)`);
-    for (const column of ['owner', 'team', 'status']) {
+    for (const column of ['owner', 'team']) {
       await queryRunner.query(`CREATE INDEX idx_action_items_${column}_due_at_id ON action_items (${column}, due_at, id)`);
     }
     await queryRunner.query(`CREATE INDEX idx_action_items_incident_due_at_id ON action_items (incident_id, due_at, id)`);
     await queryRunner.query(`CREATE INDEX idx_action_items_active_due_at_id ON action_items (due_at, id) WHERE ${ACTIVE}`);
     await queryRunner.query(`CREATE INDEX idx_action_items_active_owner_due_at_id ON action_items (owner, due_at, id) WHERE ${ACTIVE}`);
     await queryRunner.query(`CREATE INDEX idx_action_items_active_team_due_at_id ON action_items (team, due_at, id) WHERE ${ACTIVE}`);
+    await queryRunner.query(`CREATE INDEX idx_action_items_finished_due_at_id ON action_items (due_at, id) WHERE ${FINISHED}`);
     await queryRunner.query(
       `CREATE INDEX idx_action_items_unflagged_due_at_id ON action_items (due_at, id) WHERE ${ACTIVE} AND overdue_recorded = false`,
     );
