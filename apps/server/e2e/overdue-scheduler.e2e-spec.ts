@@ -2,7 +2,7 @@ import { eventually, startPostgres, type PostgresHarness } from '@causeway/testi
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServer, startServer, type ServerProcess } from './support/server-process';
+import { buildServer, killAll, startServer, type ServerProcess } from './support/server-process';
 
 const ADMIN = 'overdue-scheduler-admin-key-0123456789';
 const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
@@ -47,12 +47,7 @@ describe('Overdue scheduler across processes', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'causeway-overdue-'));
   });
   afterAll(async () => {
-    for (const p of processes) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill('SIGKILL');
-        await p.exited;
-      }
-    }
+    await killAll(processes);
     await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });

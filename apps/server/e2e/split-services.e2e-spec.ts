@@ -2,7 +2,7 @@ import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServer, startServer, type ServerProcess } from './support/server-process';
+import { buildServer, killAll, startServer, type ServerProcess } from './support/server-process';
 
 const ADMIN = 'split-services-admin-key-0123456789';
 const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
@@ -54,12 +54,7 @@ describe('Split services on PostgreSQL: two api processes and a projector', () =
     dataDir = mkdtempSync(join(tmpdir(), 'causeway-split-'));
   });
   afterAll(async () => {
-    for (const p of processes) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill('SIGKILL');
-        await p.exited;
-      }
-    }
+    await killAll(processes);
     await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });

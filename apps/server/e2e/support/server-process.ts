@@ -41,3 +41,13 @@ export function startServer(env: Record<string, string>, app: 'server' | 'api' |
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${out}\n${err}`)));
   });
 }
+
+/** Kills (SIGKILL) every process of the list still running and waits for each to exit. */
+export async function killAll(processes: readonly ServerProcess[]): Promise<void> {
+  for (const p of processes) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }
+}

@@ -132,8 +132,8 @@ export class EmptyActionItemBodyDto {}
 /** `true` / `false` as query text; anything else is refused naming the field. */
 const BOOLEAN_TEXT = ['true', 'false'] as const;
 
-/** `GET /action-items`: soonest due first. */
-export class ListActionItemsQuery extends PaginationQuery {
+/** The filters both action-item lists share. */
+class ActionItemOwnerFilter extends PaginationQuery {
   @ApiPropertyOptional({ example: 'j.doe', description: `Exactly as stored: ${OWNER_EXAMPLES}` })
   @IsOptional()
   @IsOwner()
@@ -144,7 +144,10 @@ export class ListActionItemsQuery extends PaginationQuery {
   @IsString()
   @Length(1, 100)
   team?: string;
+}
 
+/** `GET /action-items`: soonest due first. */
+export class ListActionItemsQuery extends ActionItemOwnerFilter {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -172,18 +175,7 @@ export class ListActionItemsQuery extends PaginationQuery {
 }
 
 /** `GET /action-items/overdue`: most overdue first. */
-export class OverdueBoardQuery extends PaginationQuery {
-  @ApiPropertyOptional({ example: 'j.doe', description: `Exactly as stored: ${OWNER_EXAMPLES}` })
-  @IsOptional()
-  @IsOwner()
-  owner?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  team?: string;
-
+export class OverdueBoardQuery extends ActionItemOwnerFilter {
   @ApiPropertyOptional({ description: "The incident's service" })
   @IsOptional()
   @IsString()
