@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ActionItemCommandInput } from '@causeway/application';
 import type { Request, Response } from 'express';
 import { RequirePermission } from '../auth/auth.decorators';
@@ -49,6 +49,7 @@ export class ActionItemsController {
   @Get('action-items')
   @RequirePermission('read')
   @ApiOperation({ summary: 'Action items, soonest due first (filters combine with AND)' })
+  @ApiOkResponse({ description: '`{items: ActionItem[], nextCursor}`; each item has `overdue` judged at the time of the read' })
   list(@Query() query: ListActionItemsQuery): Promise<Page<ActionItemResource>> {
     const { overdue, ...filter } = query;
     return this.actionItems.list({ ...filter, ...(overdue !== undefined ? { overdue: overdue === 'true' } : {}) });
@@ -57,6 +58,10 @@ export class ActionItemsController {
   @Get('action-items/overdue')
   @RequirePermission('read')
   @ApiOperation({ summary: 'The overdue board: most overdue first, each with overdueBy (seconds); asOf= shows a past moment from the log' })
+  @ApiOkResponse({
+    description:
+      '`{asOf, items: [{id, incidentId, title, owner, team, priority, kind, status, dueAt, overdueBy}], nextCursor}`; `asOf` is the moment the board describes (now when not given)',
+  })
   overdue(@Query() query: OverdueBoardQuery): Promise<OverdueBoard> {
     const { asOf, ...filter } = query;
     return this.actionItems.overdue(filter, asOf);
