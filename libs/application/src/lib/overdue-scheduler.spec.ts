@@ -42,7 +42,7 @@ function fakeCommands(model: FakeReadModel, failing = new Set<string>()) {
         version: 2,
         position,
         state: null,
-        events: fresh ? [{ id: `e-${actionItemId}`, type: 'ActionItemBecameOverdue', data: {}, metadata: {} }] : [],
+        events: fresh ? [{ id: `e-${actionItemId}`, type: 'ActionItemBecameOverdue', data: {}, metadata: { actor: 'system:overdue-scheduler', occurredAt: '2026-11-22T10:00:00.000Z' } }] : [],
         replayed: false,
       };
     },
