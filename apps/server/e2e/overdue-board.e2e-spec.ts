@@ -55,7 +55,14 @@ describe.each(BACKENDS)('Action-item lists and the overdue board (real Nest app 
     const asOf = Date.parse(response.body.asOf as string);
     expect(asOf).toBeGreaterThanOrEqual(before - 1000);
     for (const entry of items) expect(entry.overdueBy).toBe(Math.floor((asOf - Date.parse(entry.dueAt)) / 1000));
-    expect(items[0]).toMatchObject({ owner: 'bob', team: 'payments', priority: 'P1', status: 'open', incidentId: checkout });
+    expect(items[0]).toMatchObject({
+      owner: 'bob',
+      team: 'payments',
+      priority: 'P1',
+      status: 'open',
+      incidentId: checkout,
+      incident: { service: 'checkout', severity: 'SEV1', title: 'Checkout latency above 2 s' },
+    });
     expect(response.body.nextCursor).toBeNull();
   });
 

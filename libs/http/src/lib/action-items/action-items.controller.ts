@@ -60,7 +60,7 @@ export class ActionItemsController {
   @ApiOperation({ summary: 'The overdue board: most overdue first, each with overdueBy (seconds); asOf= shows a past moment from the log' })
   @ApiOkResponse({
     description:
-      '`{asOf, items: [{id, incidentId, title, owner, team, priority, kind, status, dueAt, overdueBy}], nextCursor}`; `asOf` is the moment the board describes (now when not given)',
+      '`{asOf, items: [{id, incidentId, title, owner, team, priority, kind, status, dueAt, overdueBy, incident: {title, service, severity}}], nextCursor}`; `asOf` is the moment the board describes (now when not given), and the severity is the incident’s at that moment',
   })
   overdue(@Query() query: OverdueBoardQuery): Promise<OverdueBoard> {
     const { asOf, ...filter } = query;

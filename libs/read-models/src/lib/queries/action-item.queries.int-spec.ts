@@ -97,7 +97,14 @@ describe.each(READ_MODEL_BACKENDS)('action items: lists, the overdue board and t
       const board = await queries.overdue({}, now());
       expect(ids(board.items)).toEqual([item['oldest'], item['middle'], item['started'], item['recent']]);
       expect(board.items.map((entry) => entry.overdueBy)).toEqual([30 * 3600, 20 * 3600, 5 * 3600, 3600]);
-      expect(board.items[0]).toMatchObject<Partial<OverdueBoardItem>>({ incidentId: checkout, owner: 'bob', team: 'payments', priority: 'P1', status: 'open' });
+      expect(board.items[0]).toMatchObject<Partial<OverdueBoardItem>>({
+        incidentId: checkout,
+        owner: 'bob',
+        team: 'payments',
+        priority: 'P1',
+        status: 'open',
+        incident: { title: 'checkout down', service: 'checkout', severity: 'SEV1' },
+      });
       expect(board.items[2].status).toBe('in_progress');
       expect(board.nextCursor).toBeNull();
     });
@@ -224,6 +231,9 @@ describe.each(READ_MODEL_BACKENDS)('action items: lists, the overdue board and t
       expect(await board(at(3.5), { severity: 'SEV1' })).toEqual([]);
       expect(await board(at(3.5), { severity: 'SEV2' })).toHaveLength(2);
       expect(await board(at(11), { severity: 'SEV1' })).toHaveLength(1);
+      // Each line carries its incident with the severity it had at that moment.
+      expect((await queries.overdueAsOf({}, at(3.5))).items.map((entry) => entry.incident?.severity)).toEqual(['SEV2', 'SEV2']);
+      expect((await queries.overdueAsOf({}, at(11))).items.map((entry) => entry.incident)).toEqual([{ title: 'checkout down', service: 'checkout', severity: 'SEV1' }]);
       expect(await board(at(3.5), { service: 'search' })).toEqual([]);
 
       // Counts on the incident as of a time come from the same history.

@@ -45,6 +45,14 @@ export interface OverdueBoardItem {
   readonly dueAt: string;
   /** Whole seconds between the due date and the board's moment. */
   readonly overdueBy: number;
+  /** The incident it follows up, with its severity at the board's moment. */
+  readonly incident: BoardIncident | null;
+}
+
+export interface BoardIncident {
+  readonly title: string;
+  readonly service: string;
+  readonly severity: Severity;
 }
 
 export interface ActionItemCounts {
@@ -119,7 +127,9 @@ export class ActionItemQueries {
       this.incidentFilter(select, 'a.incidentId', filter);
       if (after !== null) select.andWhere('(a.dueAt, a.id) > (:afterDueAt, :afterId)', { afterDueAt: after[0], afterId: after[1] });
       const rows = await select.orderBy('a.dueAt', 'ASC').addOrderBy('a.id', 'ASC').limit(limit + 1).getMany();
-      const items = rows.slice(0, limit).map((row) => boardItem(fromActionItemEntity(row), now));
+      const page = rows.slice(0, limit).map(fromActionItemEntity);
+      const incidents = await this.incidentsOf(page.map((row) => row.incidentId), null);
+      const items = page.map((row) => boardItem(row, now, incidents.get(row.incidentId) ?? null));
       return { items, nextCursor: nextCursor(BOARD, rows.length > limit, items.at(-1)) };
     });
   }
@@ -148,6 +158,7 @@ export class ActionItemQueries {
       }
       if (after !== null) select.andWhere('(v.dueAt, v.actionItemId) > (:afterDueAt, :afterId)', { afterDueAt: after[0], afterId: after[1] });
       const raw: Record<string, unknown>[] = await select.orderBy('v.dueAt', 'ASC').addOrderBy('v.actionItemId', 'ASC').limit(limit + 1).getRawMany();
+      const incidents = await this.incidentsOf(raw.slice(0, limit).map((row) => row['v_incident_id'] as string), asOf);
       const items = raw.slice(0, limit).map((row): OverdueBoardItem => {
         const dueAt = storedTime(row['v_due_at'] as string | Date);
         return {
@@ -161,6 +172,7 @@ export class ActionItemQueries {
           status: row['v_status'] as ActionItemStatus,
           dueAt,
           overdueBy: secondsBetween(dueAt, asOf),
+          incident: incidents.get(row['v_incident_id'] as string) ?? null,
         };
       });
       return { items, nextCursor: nextCursor(`${BOARD}@${asOf}`, raw.length > limit, items.at(-1)) };
@@ -218,6 +230,23 @@ export class ActionItemQueries {
     });
   }
 
+  /** Title, service and severity (now, or as of `asOf`) of the incidents of a board page. */
+  private async incidentsOf(ids: readonly string[], asOf: string | null): Promise<Map<string, BoardIncident>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const select = this.dataSource
+      .getRepository(IncidentSummaryEntity)
+      .createQueryBuilder('i')
+      .select('i.id', 'id')
+      .addSelect('i.title', 'title')
+      .addSelect('i.service', 'service')
+      .addSelect(asOf === null ? 'i.severity' : `(${this.severityAt('i.id')})`, 'severity')
+      .where('i.id IN (:...ids)', { ids: unique });
+    if (asOf !== null) select.setParameter('asOf', asOf);
+    const rows: { id: string; title: string; service: string; severity: Severity | null }[] = await select.getRawMany();
+    return new Map(rows.filter((row) => row.severity !== null).map((row) => [row.id, { title: row.title, service: row.service, severity: row.severity as Severity }]));
+  }
+
   /** Filters on the incident's current service and severity (declared once; severity is live). */
   private incidentFilter<T extends object>(select: SelectQueryBuilder<T>, incidentColumn: string, filter: Pick<OverdueFilter, 'service' | 'severity'>): void {
     if (filter.service === undefined && filter.severity === undefined) return;
@@ -242,7 +271,7 @@ export class ActionItemQueries {
   }
 }
 
-function boardItem(row: ActionItemRow, now: string): OverdueBoardItem {
+function boardItem(row: ActionItemRow, now: string, incident: BoardIncident | null): OverdueBoardItem {
   return {
     id: row.id,
     incidentId: row.incidentId,
@@ -254,6 +283,7 @@ function boardItem(row: ActionItemRow, now: string): OverdueBoardItem {
     status: row.status,
     dueAt: row.dueAt,
     overdueBy: secondsBetween(row.dueAt, now),
+    incident,
   };
 }
 
