@@ -138,4 +138,42 @@ describe('OverdueScheduler', () => {
     await stopping;
     expect(model.marked.size).toBe(2);
   });
+
+  it('wakes when the next known due date comes, if that is sooner than the interval', async () => {
+    let now = Date.parse('2026-11-22T10:00:00.000Z');
+    const moving: Clock = { now: () => new Date(now) };
+    const model = new FakeReadModel(0);
+    const asked: string[] = [];
+    const candidates: OverdueCandidates = {
+      dueForOverdue: (at, limit) => {
+        asked.push(at);
+        return model.dueForOverdue(at, limit);
+      },
+      nextDueAfter: async (at) => (at < '2026-11-22T10:00:00.040Z' ? '2026-11-22T10:00:00.040Z' : null),
+    };
+    const { commands } = fakeCommands(model);
+    const scheduler = new OverdueScheduler(candidates, commands, moving, { intervalMs: 3_600_000, waitForProjection: async () => true });
+    const second = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (asked.length >= 2) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    scheduler.start();
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (asked.length >= 1) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 1);
+    });
+    now += 41;
+    await second;
+    await scheduler.stop();
+    // An hour's interval, yet the second tick came at the due date.
+    expect(asked).toHaveLength(2);
+  });
 });

@@ -11,6 +11,8 @@ export interface OverdueCandidate {
 export interface OverdueCandidates {
   /** Oldest due first, at most `limit`. */
   dueForOverdue(now: string, limit: number): Promise<OverdueCandidate[]>;
+  /** The earliest due date after `now` still to be marked, if any: the scheduler wakes then. */
+  nextDueAfter?(now: string): Promise<string | null>;
 }
 
 export interface OverdueSchedulerLogger {
@@ -19,11 +21,14 @@ export interface OverdueSchedulerLogger {
 }
 
 export interface OverdueSchedulerOptions {
-  /** Between the end of one tick and the start of the next (`CAUSEWAY_SCHEDULER_INTERVAL_MS`). */
+  /**
+   * Between the end of one tick and the start of the next (`CAUSEWAY_SCHEDULER_INTERVAL_MS`), or
+   * less when an item the read model knows falls due sooner.
+   */
   readonly intervalMs: number;
   /** Candidates read per round. Default 5,000. */
   readonly batchSize?: number;
-  /** Mark commands in flight at once (the store groups their commits). Default 64. */
+  /** Mark commands in flight at once (the store groups their commits). Default 128. */
   readonly concurrency?: number;
   /**
    * Resolves once the read model has applied the log up to `position`, so the next round does not
@@ -105,9 +110,25 @@ export class OverdueScheduler {
           }
         })
         .catch((error: unknown) => this.options.logger?.error(`Overdue scheduler tick failed: ${describe(error)}`))
-        .finally(() => this.schedule(this.options.intervalMs));
+        .then(() => this.nextDelay())
+        .then((delay) => this.schedule(delay));
     }, delayMs);
     this.timer.unref();
+  }
+
+  /** The interval, or less if a known due date comes sooner (a millisecond after it, so it has passed). */
+  private async nextDelay(): Promise<number> {
+    const interval = this.options.intervalMs;
+    if (this.candidates.nextDueAfter === undefined) return interval;
+    try {
+      const now = this.clock.now();
+      const next = await this.candidates.nextDueAfter(now.toISOString());
+      if (next === null) return interval;
+      return Math.max(0, Math.min(interval, Date.parse(next) - now.getTime() + 1));
+    } catch (error) {
+      this.options.logger?.error(`Overdue scheduler could not read the next due date: ${describe(error)}`);
+      return interval;
+    }
   }
 
   private async markAll(): Promise<TickResult> {
@@ -147,7 +168,7 @@ export class OverdueScheduler {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 64, due.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 128, due.length) }, worker));
     return { marked, failed, lastPosition };
   }
 }

@@ -1,7 +1,7 @@
 import type { ActionItemKind, ActionItemPriority, ActionItemStatus, Severity } from '@causeway/domain';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isActiveStatus, type ActionItemRow } from '../projections/action-items.projection';
-import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity } from '../storage/action-item.entity';
+import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity, UNFLAGGED_ACTIVE_SQL } from '../storage/action-item.entity';
 import { storedTime } from '../storage/column-types';
 import { withConnectionLock } from '../storage/connection-lock';
 import { IncidentSummaryEntity } from '../storage/incident-summary.entity';
@@ -216,17 +216,28 @@ export class ActionItemQueries {
    * for their current due date yet, oldest due first (a partial index holds exactly these).
    */
   dueForOverdue(now: string, limit: number): Promise<OverdueCandidate[]> {
+    // Named on SQLite: after a rebuild re-creates the indexes SQLite has no statistics, and it then
+    // walks the index of every active item (all those already marked included) instead of this one.
+    const postgres = this.dataSource.options.type === 'postgres';
+    const sql = postgres
+      ? `SELECT id, due_at FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
+      : `SELECT id, due_at FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id
+         WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= ? ORDER BY due_at, id LIMIT ?`;
     return withConnectionLock(this.dataSource, async () => {
-      const rows = await this.dataSource
-        .getRepository(ActionItemEntity)
-        .createQueryBuilder('a')
-        .select(['a.id', 'a.dueAt'])
-        .where(`${ACTIVE('a')} AND a.overdueRecorded = false AND a.dueAt <= :now`, { now })
-        .orderBy('a.dueAt', 'ASC')
-        .addOrderBy('a.id', 'ASC')
-        .limit(limit)
-        .getMany();
-      return rows.map((row) => ({ id: row.id, dueAt: storedTime(row.dueAt) }));
+      const rows: { id: string; due_at: string | Date }[] = await this.dataSource.query(sql, [now, limit]);
+      return rows.map((row) => ({ id: row.id, dueAt: storedTime(row.due_at) }));
+    });
+  }
+
+  /** The earliest due date after `now` among active items not yet marked: when the scheduler should next look. */
+  nextDueAfter(now: string): Promise<string | null> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const sql = postgres
+      ? `SELECT due_at FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at > $1 ORDER BY due_at LIMIT 1`
+      : `SELECT due_at FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at > ? ORDER BY due_at LIMIT 1`;
+    return withConnectionLock(this.dataSource, async () => {
+      const rows: { due_at: string | Date }[] = await this.dataSource.query(sql, [now]);
+      return rows.length > 0 ? storedTime(rows[0].due_at) : null;
     });
   }
 
