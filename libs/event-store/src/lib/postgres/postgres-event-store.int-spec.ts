@@ -169,6 +169,25 @@ describe('PostgresEventStore', () => {
       expect(await store.verify()).toEqual({ ok: true, checked: 6, firstBrokenPosition: null });
     });
 
+    it('acknowledges an append held back only by an unrelated transaction as soon as that one ends, not at the next poll', async () => {
+      const url = await database();
+      // A poll an hour long: only the held-back re-read can finish this append in time.
+      const store = await openStore(url, { pollIntervalMs: 3_600_000 });
+      // Any transaction with an id holds back what commits after it (a projector batch, say).
+      const other = await sql(url);
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      const appended = store.append('incident-held', [event({ writer: 'held' })], { expectedVersion: 'no_stream' });
+      const watcher = await sql(url);
+      await eventually('the append to commit', async () => {
+        const { rows } = await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+        return rows[0].n === 1 ? true : undefined;
+      });
+      expect(await store.headPosition()).toBe(0);
+      await other.query('COMMIT');
+      expect((await appended).lastPosition).toBe(1);
+    });
+
     it('gives a reader paging during 16 writers on separate connections every event exactly once, densely', async () => {
       const url = await database();
       // Group commit off: every append is its own transaction on its own pooled connection.

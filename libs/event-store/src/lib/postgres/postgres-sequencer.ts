@@ -59,6 +59,17 @@ ORDER BY e.transaction_id, e.seq
 LIMIT $3`;
 
 /**
+ * Committed rows past the head that READ_BATCH could not take yet: some older transaction (any in
+ * the cluster that has an id, e.g. a projector's batch) was still running. Nothing wakes the
+ * sequencer when that transaction ends, and the appenders are all waiting for it, so it looks again
+ * soon instead of after a whole poll interval.
+ */
+const HELD_BACK = `SELECT EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.seq) > ($1::xid8, $2::bigint)) AS held`;
+
+/** First and last wait before re-reading rows held back by a running transaction (doubling between). */
+const HELD_BACK_MIN_MS = 1;
+
+/**
  * The hashed payload of rows appended by other processes (or by this one before a restart). `seq`
  * is unique on its own, so the two `= ANY` conditions select exactly the requested pairs, and
  * unlike a join with unnest() they cannot be planned as a hash join over the whole table.
@@ -204,14 +215,36 @@ export class PostgresSequencer {
   private async lead(client: Client): Promise<void> {
     this.head = await loadHead(client);
     this.setLeading(true);
+    let heldBackWaitMs = HELD_BACK_MIN_MS;
     while (!this.stopped) {
       const seenWake = this.wakeSeq;
       const sequenced = await this.sequenceBatch(client);
+      if (sequenced >= this.options.batchSize || seenWake !== this.wakeSeq) {
+        heldBackWaitMs = HELD_BACK_MIN_MS;
+        continue;
+      }
       // A short batch took everything that was safe; rows committed since then came with a wake-up
       // (or the poll finds them). Reading again at once would mostly find nothing, and would delay
-      // the read that the next commit's wake-up asks for.
-      if (sequenced < this.options.batchSize && seenWake === this.wakeSeq) await this.pause(this.options.pollIntervalMs);
+      // the read that the next commit's wake-up asks for — unless committed rows are waiting only
+      // for an older transaction to end: then look again shortly, backing off to the poll interval.
+      if (await this.heldBack(client)) {
+        await this.pause(heldBackWaitMs);
+        heldBackWaitMs = Math.min(heldBackWaitMs * 2, this.options.pollIntervalMs);
+      } else {
+        heldBackWaitMs = HELD_BACK_MIN_MS;
+        await this.pause(this.options.pollIntervalMs);
+      }
     }
+  }
+
+  private async heldBack(client: Client): Promise<boolean> {
+    const head = this.head as SequencedHead;
+    const { rows } = await client.query<{ held: boolean }>({
+      name: 'causeway_sequencer_held_back',
+      text: HELD_BACK,
+      values: [head.transactionId.toString(), head.seq.toString()],
+    });
+    return rows[0]?.held === true;
   }
 
   /** Sequences up to one batch of committed rows; returns how many. */
