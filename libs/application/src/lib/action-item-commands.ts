@@ -4,6 +4,7 @@ import {
   incidentDecider,
   incidentStreamId,
   NotFoundError,
+  type ActionItem,
   type ActionItemCommand,
   type ActionItemEvent,
   type ActionItemState,
@@ -77,14 +78,20 @@ export class ActionItemCommands {
 
   /**
    * The overdue scheduler's command. The idempotency seed is the (item, due date) pair, so every
-   * process and every retry that marks the same due date produces the same event id.
+   * process and every retry that marks the same due date produces the same event id. `seen` is the
+   * item as the read model holds it: deciding on it saves reading the stream, and a stale one only
+   * costs a retry (the append's version check).
    */
-  async markOverdue(actionItemId: string, dueAt: string): Promise<ActionItemCommandResult> {
+  async markOverdue(actionItemId: string, dueAt: string, seen?: { readonly version: number; readonly state: ActionItem }): Promise<ActionItemCommandResult> {
     const result = await this.handler.handle(
       actionItemDecider,
       actionItemStreamId(actionItemId),
       (metadata) => ({ type: 'MarkActionItemOverdue' as const, data: { dueAt }, metadata }),
-      { actor: OVERDUE_SCHEDULER_ACTOR, idempotencySeed: `action-item-overdue:${actionItemId}:${dueAt}` },
+      {
+        actor: OVERDUE_SCHEDULER_ACTOR,
+        idempotencySeed: `action-item-overdue:${actionItemId}:${dueAt}`,
+        ...(seen ? { assumed: seen } : {}),
+      },
     );
     return { ...result, actionItemId };
   }

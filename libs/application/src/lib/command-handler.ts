@@ -15,6 +15,14 @@ export interface CommandContext {
    */
   readonly idempotencySeed?: string;
   readonly correlationId?: string;
+  /**
+   * The stream's version and folded state as a read model last saw them. The first attempt decides
+   * on them without reading the stream; if the stream has moved on since, the append's version
+   * check refuses it and the command runs again the normal way. For high-volume system commands
+   * (overdue marking) whose read model is almost always current. The state must be the decider's
+   * own state type.
+   */
+  readonly assumed?: { readonly version: number; readonly state: unknown };
 }
 
 export interface CommandResult<State> {
@@ -88,7 +96,10 @@ export class CommandHandler {
       // Under an idempotency seed a retry must see its own earlier event ids, so it reads the whole
       // stream once instead of the cached state; otherwise only the events since the cached state.
       let loaded: { version: number; state: State; position: number };
-      if (context.idempotencySeed) {
+      const assumed = attempt === 1 && context.assumed !== undefined && context.assumed.version > 0 ? context.assumed : undefined;
+      if (assumed) {
+        loaded = { version: assumed.version, state: assumed.state as State, position: 0 };
+      } else if (context.idempotencySeed) {
         const whole = await this.loadWhole(decider, streamId);
         const replay = this.findReplay(context.idempotencySeed, streamId, whole.stored, whole.state);
         if (replay) return replay;
@@ -110,7 +121,8 @@ export class CommandHandler {
       try {
         const result = await this.store.append(streamId, events, { expectedVersion: version === 0 ? 'no_stream' : version });
         const next = decided.reduce(decider.evolve, state);
-        if (!result.duplicate) this.remember(streamId, { version: result.nextVersion, position: result.lastPosition, state: next });
+        // A state taken from a read model is not cached: the next command reads the stream itself.
+        if (!result.duplicate && !assumed) this.remember(streamId, { version: result.nextVersion, position: result.lastPosition, state: next });
         return { streamId, version: result.nextVersion, position: result.lastPosition, state: next, events, replayed: result.duplicate };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;

@@ -1,3 +1,4 @@
+import type { ActionItem } from '@causeway/domain';
 import type { ActionItemCommands } from './action-item-commands';
 import type { Clock } from './clock.port';
 
@@ -5,6 +6,8 @@ import type { Clock } from './clock.port';
 export interface OverdueCandidate {
   readonly id: string;
   readonly dueAt: string;
+  /** The item and its stream version as the read model holds them, when it can tell. */
+  readonly seen?: { readonly version: number; readonly state: ActionItem };
 }
 
 /** Port: where the scheduler finds candidates (the action-item projection). */
@@ -159,7 +162,7 @@ export class OverdueScheduler {
       while (next < due.length) {
         const candidate = due[next++];
         try {
-          const result = await this.commands.markOverdue(candidate.id, candidate.dueAt);
+          const result = await this.commands.markOverdue(candidate.id, candidate.dueAt, candidate.seen);
           if (result.events.length > 0 && !result.replayed) marked++;
           lastPosition = Math.max(lastPosition, result.position);
         } catch (error) {

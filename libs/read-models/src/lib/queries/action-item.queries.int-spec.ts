@@ -363,6 +363,25 @@ describe.each(READ_MODEL_BACKENDS)('action items: lists, the overdue board and t
       expect(await overdueEvents()).toHaveLength(1);
     });
 
+    it('decides on the projected item without reading the stream, and falls back to the stream when the projection is stale', async () => {
+      const incident = await declare('SEV2', 'checkout');
+      const current = await create(incident, { owner: 'bob', dueInHours: -1 });
+      const moved = await create(incident, { owner: 'bob', dueInHours: -2 });
+      await caughtUp();
+      const candidates = await queries.dueForOverdue(now(), 10);
+      expect(candidates.map((candidate) => [candidate.id, candidate.seen.version, candidate.seen.state.status])).toEqual([
+        [moved, 1, 'open'],
+        [current, 1, 'open'],
+      ]);
+      // After the candidates were read, one item gets a new due date the scheduler has not seen.
+      await run(moved, { type: 'RescheduleActionItem', data: { dueAt: fx.clock.iso(5 * HOUR), reason: 'later' } });
+      const fresh = new ActionItemCommands(new CommandHandler(fx.store, fx.clock), fx.store);
+      const results = await Promise.all(candidates.map((candidate) => fresh.markOverdue(candidate.id, candidate.dueAt, candidate.seen)));
+      expect(results.map((result) => result.events.length)).toEqual([0, 1]);
+      expect((await overdueEvents()).map((event) => event.streamId)).toEqual([`action-item-${current}`]);
+      expect(await fx.store.streamVersion(`action-item-${moved}`)).toBe(2);
+    });
+
     it('a mark replayed from a stale read model is a no-op: the same event id is never appended twice', async () => {
       const incident = await declare('SEV2', 'checkout');
       const item = await create(incident, { owner: 'bob', dueInHours: -1 });

@@ -1,8 +1,8 @@
-import type { ActionItemKind, ActionItemPriority, ActionItemStatus, Severity } from '@causeway/domain';
+import type { ActionItem, ActionItemKind, ActionItemPriority, ActionItemStatus, Severity } from '@causeway/domain';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isActiveStatus, type ActionItemRow } from '../projections/action-items.projection';
 import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity, UNFLAGGED_ACTIVE_SQL } from '../storage/action-item.entity';
-import { storedTime } from '../storage/column-types';
+import { storedTime, storedTimeOrNull } from '../storage/column-types';
 import { withConnectionLock } from '../storage/connection-lock';
 import { IncidentSummaryEntity } from '../storage/incident-summary.entity';
 import { decodeCursor, encodeCursor, pageSize, type Page } from './cursor';
@@ -66,7 +66,31 @@ export interface ActionItemCounts {
 export interface OverdueCandidate {
   readonly id: string;
   readonly dueAt: string;
+  /** The item as projected and its stream version: the scheduler decides on it without a read. */
+  readonly seen: { readonly version: number; readonly state: ActionItem };
 }
+
+/** The columns `dueForOverdue` reads, as the drivers return them. */
+interface CandidateRow {
+  readonly id: string;
+  readonly incident_id: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly team: string | null;
+  readonly due_at: string | Date;
+  readonly priority: ActionItemPriority;
+  readonly kind: ActionItemKind;
+  readonly description: string | null;
+  readonly status: ActionItemStatus;
+  readonly created_at: string | Date;
+  readonly completed_at: string | Date | null;
+  readonly cancelled_at: string | Date | null;
+  readonly overdue_for: string | Date | null;
+  readonly version: number;
+}
+
+const CANDIDATE_COLUMNS =
+  'id, incident_id, title, owner, team, due_at, priority, kind, description, status, created_at, completed_at, cancelled_at, overdue_for, version';
 
 /** Literal, so that the partial indexes apply (see `ACTIVE_STATUS_SQL`). */
 const ACTIVE = (alias: string) => `${alias}.status IN ('open', 'in_progress')`;
@@ -220,12 +244,12 @@ export class ActionItemQueries {
     // walks the index of every active item (all those already marked included) instead of this one.
     const postgres = this.dataSource.options.type === 'postgres';
     const sql = postgres
-      ? `SELECT id, due_at FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
-      : `SELECT id, due_at FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id
+      ? `SELECT ${CANDIDATE_COLUMNS} FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
+      : `SELECT ${CANDIDATE_COLUMNS} FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id
          WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= ? ORDER BY due_at, id LIMIT ?`;
     return withConnectionLock(this.dataSource, async () => {
-      const rows: { id: string; due_at: string | Date }[] = await this.dataSource.query(sql, [now, limit]);
-      return rows.map((row) => ({ id: row.id, dueAt: storedTime(row.due_at) }));
+      const rows: CandidateRow[] = await this.dataSource.query(sql, [now, limit]);
+      return rows.map(toCandidate);
     });
   }
 
@@ -280,6 +304,26 @@ export class ActionItemQueries {
       WHERE t.incident_id = ${incidentColumn} AND t.type IN ('IncidentDeclared', 'IncidentSeverityChanged') AND t.recorded_at <= :asOf
       ORDER BY t.position DESC LIMIT 1`;
   }
+}
+
+function toCandidate(row: CandidateRow): OverdueCandidate {
+  const state: ActionItem = {
+    id: row.id,
+    incidentId: row.incident_id,
+    title: row.title,
+    owner: row.owner,
+    dueAt: storedTime(row.due_at),
+    priority: row.priority,
+    kind: row.kind,
+    description: row.description,
+    team: row.team,
+    status: row.status,
+    createdAt: storedTime(row.created_at),
+    completedAt: storedTimeOrNull(row.completed_at),
+    cancelledAt: storedTimeOrNull(row.cancelled_at),
+    overdueFor: storedTimeOrNull(row.overdue_for),
+  };
+  return { id: row.id, dueAt: state.dueAt, seen: { version: Number(row.version), state } };
 }
 
 function boardItem(row: ActionItemRow, now: string, incident: BoardIncident | null): OverdueBoardItem {
