@@ -10,7 +10,15 @@ import {
   type CreateActionItemInput,
 } from '@causeway/application';
 import { actionItemHistory, type ActionItem } from '@causeway/domain';
-import { ActionItemQueries, Projector, type ListActionItemsFilter, type OverdueBoardItem, type OverdueFilter } from '@causeway/read-models';
+import {
+  ActionItemQueries,
+  MAX_PAGE_SIZE,
+  Projector,
+  type ActionItemRow,
+  type ListActionItemsFilter,
+  type OverdueBoardItem,
+  type OverdueFilter,
+} from '@causeway/read-models';
 import type { Page } from '../common/pagination.dto';
 import { Problem } from '../problem/problem';
 import { toActionItemHistoryResource, toActionItemResource, type ActionItemHistoryResource, type ActionItemResource } from './action-item.resource';
@@ -41,6 +49,20 @@ export class ActionItemsService {
     const now = this.clock.now();
     const page = await this.queries.list(filter, now.toISOString());
     return { items: page.items.map((row) => toActionItemResource(row, row.version, now)), nextCursor: page.nextCursor };
+  }
+
+  /** Every action item of an incident, in the order they were created (the Markdown report's list). */
+  async forIncident(incidentId: string): Promise<ActionItemResource[]> {
+    const now = this.clock.now();
+    const rows: ActionItemRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<ActionItemRow> = await this.queries.list({ incidentId, limit: MAX_PAGE_SIZE, cursor }, now.toISOString());
+      rows.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    rows.sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+    return rows.map((row) => toActionItemResource(row, row.version, now));
   }
 
   /**

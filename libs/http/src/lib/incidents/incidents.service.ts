@@ -76,7 +76,7 @@ export class IncidentsService implements OnModuleDestroy {
   }
 
   async timelinePage(incidentId: string, limit: number, cursor?: string) {
-    await this.get(incidentId);
+    if (!(await this.incidents.get(incidentId))) throw Problem.notFound(`Incident ${incidentId} does not exist`);
     return this.timeline.list(incidentId, { limit, cursor });
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@causeway/application';
 import { TimelineQueries, type TimelineEntry } from '@causeway/read-models';
-import type { ActionItemResource } from '../action-items/action-item.resource';
 import { ActionItemsService } from '../action-items/action-items.service';
 import { IncidentsService } from '../incidents/incidents.service';
 import { RcaService } from '../rca/rca.service';
@@ -26,15 +25,7 @@ export class ReportService {
     const incident = await this.incidents.get(incidentId);
     const timeline = await this.fullTimeline(incidentId);
     const rca = await this.rca.find(incidentId);
-    const actionItems: ActionItemResource[] = [];
-    const seen = new Set<string>();
-    for (const entry of timeline) {
-      if (entry.type !== 'ActionItemCreated') continue;
-      const id = entry.data['actionItemId'];
-      if (typeof id !== 'string' || seen.has(id)) continue;
-      seen.add(id);
-      actionItems.push(await this.actionItems.get(id));
-    }
+    const actionItems = await this.actionItems.forIncident(incidentId);
     return renderIncidentReport({ incident, timeline, rca, actionItems, generatedAt: this.clock.now(), categories: this.rca.categories });
   }
 

@@ -369,7 +369,7 @@ describe.each(READ_MODEL_BACKENDS)('action items: lists, the overdue board and t
       const moved = await create(incident, { owner: 'bob', dueInHours: -2 });
       await caughtUp();
       const candidates = await queries.dueForOverdue(now(), 10);
-      expect(candidates.map((candidate) => [candidate.id, candidate.seen.version, candidate.seen.state.status])).toEqual([
+      expect(candidates.map((candidate) => [candidate.id, candidate.seen?.version, candidate.seen?.state.status])).toEqual([
         [moved, 1, 'open'],
         [current, 1, 'open'],
       ]);

@@ -1,8 +1,23 @@
-import type { ActionItem, ActionItemKind, ActionItemPriority, ActionItemStatus, Severity } from '@causeway/domain';
+import type { OverdueCandidate, OverdueCandidates } from '@causeway/application';
+import {
+  ACTIVE_ACTION_ITEM_STATUSES,
+  FINISHED_ACTION_ITEM_STATUSES,
+  type ActionItemKind,
+  type ActionItemPriority,
+  type ActionItemStatus,
+  type Severity,
+} from '@causeway/domain';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isActiveStatus, type ActionItemRow } from '../projections/action-items.projection';
-import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity, UNFLAGGED_ACTIVE_SQL } from '../storage/action-item.entity';
-import { storedTime, storedTimeOrNull } from '../storage/column-types';
+import {
+  ActionItemEntity,
+  ActionItemVersionEntity,
+  fromActionItemEntity,
+  hydrateActionItem,
+  statusInSql,
+  UNFLAGGED_ACTIVE_SQL,
+} from '../storage/action-item.entity';
+import { storedTime } from '../storage/column-types';
 import { withConnectionLock } from '../storage/connection-lock';
 import { IncidentSummaryEntity } from '../storage/incident-summary.entity';
 import { decodeCursor, encodeCursor, pageSize, type Page } from './cursor';
@@ -62,40 +77,9 @@ export interface ActionItemCounts {
   readonly overdue: number;
 }
 
-/** An item the overdue scheduler should mark: active, past due, not yet marked for this due date. */
-export interface OverdueCandidate {
-  readonly id: string;
-  readonly dueAt: string;
-  /** The item as projected and its stream version: the scheduler decides on it without a read. */
-  readonly seen: { readonly version: number; readonly state: ActionItem };
-}
+const ACTIVE = (alias: string) => statusInSql(ACTIVE_ACTION_ITEM_STATUSES, alias);
 
-/** The columns `dueForOverdue` reads, as the drivers return them. */
-interface CandidateRow {
-  readonly id: string;
-  readonly incident_id: string;
-  readonly title: string;
-  readonly owner: string;
-  readonly team: string | null;
-  readonly due_at: string | Date;
-  readonly priority: ActionItemPriority;
-  readonly kind: ActionItemKind;
-  readonly description: string | null;
-  readonly status: ActionItemStatus;
-  readonly created_at: string | Date;
-  readonly completed_at: string | Date | null;
-  readonly cancelled_at: string | Date | null;
-  readonly overdue_for: string | Date | null;
-  readonly version: number;
-}
-
-const CANDIDATE_COLUMNS =
-  'id, incident_id, title, owner, team, due_at, priority, kind, description, status, created_at, completed_at, cancelled_at, overdue_for, version';
-
-/** Literal, so that the partial indexes apply (see `ACTIVE_STATUS_SQL`). */
-const ACTIVE = (alias: string) => `${alias}.status IN ('open', 'in_progress')`;
-
-const FINISHED = (alias: string) => `${alias}.status IN ('done', 'cancelled')`;
+const FINISHED = (alias: string) => statusInSql(FINISHED_ACTION_ITEM_STATUSES, alias);
 
 const LIST = 'action-items';
 const BOARD = 'overdue-board';
@@ -105,15 +89,8 @@ const BOARD = 'overdue-board';
  * is most overdue first) with a keyset cursor on (dueAt, id), served by the composite indexes of
  * `ActionItemEntity`. "Now" is a parameter: the caller's clock decides what is overdue.
  */
-export class ActionItemQueries {
+export class ActionItemQueries implements OverdueCandidates {
   constructor(private readonly dataSource: DataSource) {}
-
-  get(id: string): Promise<ActionItemRow | null> {
-    return withConnectionLock(this.dataSource, async () => {
-      const row = await this.dataSource.getRepository(ActionItemEntity).findOneBy({ id });
-      return row === null ? null : fromActionItemEntity(row);
-    });
-  }
 
   /** `GET /action-items`; throws `InvalidCursorError`. */
   async list(filter: ListActionItemsFilter, now: string): Promise<Page<ActionItemRow>> {
@@ -240,29 +217,46 @@ export class ActionItemQueries {
    * for their current due date yet, oldest due first (a partial index holds exactly these).
    */
   dueForOverdue(now: string, limit: number): Promise<OverdueCandidate[]> {
-    // Named on SQLite: after a rebuild re-creates the indexes SQLite has no statistics, and it then
-    // walks the index of every active item (all those already marked included) instead of this one.
-    const postgres = this.dataSource.options.type === 'postgres';
-    const sql = postgres
-      ? `SELECT ${CANDIDATE_COLUMNS} FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
-      : `SELECT ${CANDIDATE_COLUMNS} FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id
-         WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= ? ORDER BY due_at, id LIMIT ?`;
+    const [first, second] = this.placeholders();
     return withConnectionLock(this.dataSource, async () => {
-      const rows: CandidateRow[] = await this.dataSource.query(sql, [now, limit]);
-      return rows.map(toCandidate);
+      const raw: Record<string, unknown>[] = await this.dataSource.query(
+        `SELECT * FROM ${this.unflaggedItems()} WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at <= ${first} ORDER BY due_at, id LIMIT ${second}`,
+        [now, limit],
+      );
+      return raw.map((row) => {
+        const item = fromActionItemEntity(hydrateActionItem(this.dataSource, row));
+        return { id: item.id, dueAt: item.dueAt, seen: { version: item.version, state: item } };
+      });
     });
   }
 
   /** The earliest due date after `now` among active items not yet marked: when the scheduler should next look. */
   nextDueAfter(now: string): Promise<string | null> {
-    const postgres = this.dataSource.options.type === 'postgres';
-    const sql = postgres
-      ? `SELECT due_at FROM action_items WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at > $1 ORDER BY due_at LIMIT 1`
-      : `SELECT due_at FROM action_items INDEXED BY idx_action_items_unflagged_due_at_id WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at > ? ORDER BY due_at LIMIT 1`;
+    const [first] = this.placeholders();
     return withConnectionLock(this.dataSource, async () => {
-      const rows: { due_at: string | Date }[] = await this.dataSource.query(sql, [now]);
+      const rows: { due_at: string | Date }[] = await this.dataSource.query(
+        `SELECT due_at FROM ${this.unflaggedItems()} WHERE ${UNFLAGGED_ACTIVE_SQL} AND due_at > ${first} ORDER BY due_at LIMIT 1`,
+        [now],
+      );
       return rows.length > 0 ? storedTime(rows[0].due_at) : null;
     });
+  }
+
+  /**
+   * The table as the scheduler's queries read it. SQLite is told the index: after a rebuild
+   * re-creates the indexes it has no statistics, and it then walks the index of every active item
+   * (all those already marked included) instead of this one.
+   */
+  private unflaggedItems(): string {
+    return this.postgres() ? 'action_items' : 'action_items INDEXED BY idx_action_items_unflagged_due_at_id';
+  }
+
+  private placeholders(): [string, string] {
+    return this.postgres() ? ['$1', '$2'] : ['?', '?'];
+  }
+
+  private postgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
   }
 
   /** Title, service and severity (now, or as of `asOf`) of the incidents of a board page. */
@@ -297,33 +291,12 @@ export class ActionItemQueries {
 
   /** SQL for an incident's severity at `:asOf`, from its timeline (declaration or severity change). */
   private severityAt(incidentColumn: string): string {
-    const postgres = this.dataSource.options.type === 'postgres';
-    const field = (name: string) => (postgres ? `t.data->>'${name}'` : `json_extract(t.data, '$.${name}')`);
+    const field = (name: string) => (this.postgres() ? `t.data->>'${name}'` : `json_extract(t.data, '$.${name}')`);
     return `SELECT CASE t.type WHEN 'IncidentDeclared' THEN ${field('severity')} ELSE ${field('to')} END
       FROM timeline_entries t
       WHERE t.incident_id = ${incidentColumn} AND t.type IN ('IncidentDeclared', 'IncidentSeverityChanged') AND t.recorded_at <= :asOf
       ORDER BY t.position DESC LIMIT 1`;
   }
-}
-
-function toCandidate(row: CandidateRow): OverdueCandidate {
-  const state: ActionItem = {
-    id: row.id,
-    incidentId: row.incident_id,
-    title: row.title,
-    owner: row.owner,
-    dueAt: storedTime(row.due_at),
-    priority: row.priority,
-    kind: row.kind,
-    description: row.description,
-    team: row.team,
-    status: row.status,
-    createdAt: storedTime(row.created_at),
-    completedAt: storedTimeOrNull(row.completed_at),
-    cancelledAt: storedTimeOrNull(row.cancelled_at),
-    overdueFor: storedTimeOrNull(row.overdue_for),
-  };
-  return { id: row.id, dueAt: state.dueAt, seen: { version: Number(row.version), state } };
 }
 
 function boardItem(row: ActionItemRow, now: string, incident: BoardIncident | null): OverdueBoardItem {

@@ -1,14 +1,25 @@
-import type { ActionItemKind, ActionItemPriority, ActionItemStatus } from '@causeway/domain';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  ACTIVE_ACTION_ITEM_STATUSES,
+  FINISHED_ACTION_ITEM_STATUSES,
+  type ActionItemKind,
+  type ActionItemPriority,
+  type ActionItemStatus,
+} from '@causeway/domain';
+import { Column, Entity, Index, PrimaryColumn, type DataSource } from 'typeorm';
 import type { ActionItemRow, ActionItemVersionRow } from '../projections/action-items.projection';
 import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
 
 /**
- * Written literally into every query that should use the partial indexes: both SQLite and
- * PostgreSQL use a partial index only when the query's WHERE implies the index's own.
+ * `status IN ('open', 'in_progress')`, optionally qualified: written literally, the same way, into
+ * the partial indexes and every query that should use them (SQLite and PostgreSQL use a partial
+ * index only when the query's WHERE visibly implies the index's own; a bound parameter does not).
  */
-export const ACTIVE_STATUS_SQL = `status IN ('open', 'in_progress')`;
-export const FINISHED_STATUS_SQL = `status IN ('done', 'cancelled')`;
+export function statusInSql(statuses: readonly ActionItemStatus[], alias?: string): string {
+  return `${alias === undefined ? '' : `${alias}.`}status IN (${statuses.map((status) => `'${status}'`).join(', ')})`;
+}
+
+export const ACTIVE_STATUS_SQL = statusInSql(ACTIVE_ACTION_ITEM_STATUSES);
+export const FINISHED_STATUS_SQL = statusInSql(FINISHED_ACTION_ITEM_STATUSES);
 /** Items the overdue scheduler still has to look at once they fall due. */
 export const UNFLAGGED_ACTIVE_SQL = `${ACTIVE_STATUS_SQL} AND overdue_recorded = false`;
 
@@ -91,6 +102,16 @@ export class ActionItemEntity {
 
 export function toActionItemEntity(row: ActionItemRow): ActionItemEntity {
   return { ...row };
+}
+
+/** An `action_items` row as a raw query returns it, converted the way TypeORM loads an entity. */
+export function hydrateActionItem(dataSource: DataSource, raw: Record<string, unknown>): ActionItemEntity {
+  const metadata = dataSource.getMetadata(ActionItemEntity);
+  const entity = metadata.create() as ActionItemEntity;
+  for (const column of metadata.columns) {
+    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(raw[column.databaseName], column));
+  }
+  return entity;
 }
 
 export function fromActionItemEntity(entity: ActionItemEntity): ActionItemRow {
