@@ -14,10 +14,36 @@ export interface GroupCommitQueueOptions<TRequest, TResult> {
   readonly maxGroupSize?: number;
 }
 
-interface Pending<TRequest, TResult> {
+/** A queued request and the promise its caller waits on. */
+export interface Pending<TRequest, TResult> {
   readonly request: TRequest;
   readonly resolve: (result: TResult) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Commits one group and settles each caller with its own outcome. A throw, or a wrong number of
+ * outcomes, means the transaction as a whole did not commit: every caller of the group gets that error.
+ */
+export async function commitAndSettle<TRequest, TResult>(
+  commit: (group: readonly TRequest[]) => readonly CommitOutcome<TResult>[] | Promise<readonly CommitOutcome<TResult>[]>,
+  group: readonly Pending<TRequest, TResult>[],
+): Promise<void> {
+  let outcomes: readonly CommitOutcome<TResult>[];
+  try {
+    outcomes = await commit(group.map((pending) => pending.request));
+    if (outcomes.length !== group.length) {
+      throw new Error(`group commit returned ${outcomes.length} outcomes for ${group.length} requests`);
+    }
+  } catch (error) {
+    for (const pending of group) pending.reject(error);
+    return;
+  }
+  group.forEach((pending, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error);
+  });
 }
 
 /**
@@ -67,29 +93,11 @@ export class GroupCommitQueue<TRequest, TResult> {
 
   private runGroup(): Promise<void> {
     const group = this.queue.splice(0, this.maxGroupSize);
-    const running = this.commitGroup(group).finally(() => {
+    const running = commitAndSettle(this.options.commit, group).finally(() => {
       this.running = null;
       if (this.queue.length > 0) this.kick();
     });
     this.running = running;
     return running;
-  }
-
-  private async commitGroup(group: readonly Pending<TRequest, TResult>[]): Promise<void> {
-    let outcomes: readonly CommitOutcome<TResult>[];
-    try {
-      outcomes = await this.options.commit(group.map((pending) => pending.request));
-      if (outcomes.length !== group.length) {
-        throw new Error(`group commit returned ${outcomes.length} outcomes for ${group.length} requests`);
-      }
-    } catch (error) {
-      for (const pending of group) pending.reject(error);
-      return;
-    }
-    group.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(outcome.error);
-    });
   }
 }

@@ -39,22 +39,7 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], opt
 
   const seen = new Set<string>();
   const prepared = events.map((event): PreparedEvent => {
-    if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('append: every event needs a non-empty id');
-    if (seen.has(event.id)) {
-      throw new DuplicateEventIdError(event.id, `Event id ${event.id} appears more than once in one append`);
-    }
-    seen.add(event.id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError(`append: event ${event.id} needs a type`);
-    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-      throw new TypeError(`append: event ${event.id} data must be a JSON object`);
-    }
-    const metadata: EventMetadata | undefined = event.metadata;
-    if (!metadata || typeof metadata.actor !== 'string' || typeof metadata.occurredAt !== 'string') {
-      throw new TypeError(`append: event ${event.id} metadata needs actor and occurredAt strings`);
-    }
-    if (Number.isNaN(Date.parse(metadata.occurredAt))) {
-      throw new TypeError(`append: event ${event.id} occurredAt is not an ISO-8601 time: ${metadata.occurredAt}`);
-    }
+    const metadata = checkNewEvent(event, seen);
     return {
       id: event.id,
       type: event.type,
@@ -65,6 +50,32 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], opt
     };
   });
   return { streamId, expectedVersion: expected, events: prepared, ids: [...seen] };
+}
+
+/**
+ * The checks one event of an append must pass, in the order every adapter makes them; adds its id
+ * to `seen` (an id repeated within the append is refused). `typeRule` is a backend's own rule on
+ * top (EventStoreDB refuses `$`-types), checked right after the type. Returns the metadata checked.
+ */
+export function checkNewEvent(event: NewEvent, seen: Set<string>, typeRule?: (event: NewEvent) => void): EventMetadata {
+  if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('append: every event needs a non-empty id');
+  if (seen.has(event.id)) {
+    throw new DuplicateEventIdError(event.id, `Event id ${event.id} appears more than once in one append`);
+  }
+  seen.add(event.id);
+  if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError(`append: event ${event.id} needs a type`);
+  typeRule?.(event);
+  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
+    throw new TypeError(`append: event ${event.id} data must be a JSON object`);
+  }
+  const metadata: EventMetadata | undefined = event.metadata;
+  if (!metadata || typeof metadata.actor !== 'string' || typeof metadata.occurredAt !== 'string') {
+    throw new TypeError(`append: event ${event.id} metadata needs actor and occurredAt strings`);
+  }
+  if (Number.isNaN(Date.parse(metadata.occurredAt))) {
+    throw new TypeError(`append: event ${event.id} occurredAt is not an ISO-8601 time: ${metadata.occurredAt}`);
+  }
+  return metadata;
 }
 
 /** Whether a stream at `current` (0 = no events) satisfies the expected version. */

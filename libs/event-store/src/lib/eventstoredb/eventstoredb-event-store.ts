@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
@@ -19,7 +18,6 @@ import {
   WrongExpectedVersionError,
   type AppendOptions,
   type AppendResult,
-  type EventMetadata,
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
@@ -31,7 +29,9 @@ import {
   type SubscriptionHandler,
   type VerifyResult,
 } from '../event-store.port';
-import { GENESIS_HASH, verifyChain } from '../hash-chain';
+import { GENESIS_HASH } from '../hash-chain';
+import { checkNewEvent } from '../prepare-append';
+import { verifyInPages } from '../verify-pages';
 import {
   FORMAT,
   assertExpectedVersion,
@@ -279,54 +279,34 @@ export class EventStoreDbEventStore implements EventStore {
     const from = options.from ?? 1;
     assertNonNegativeInteger('verify from', from);
     const head = await this.headPosition();
-    const to = Math.min(options.to ?? head, head);
-    const start = Math.max(from, 1);
-    if (start > to) return { ok: true, checked: 0, firstBrokenPosition: null };
-
-    let prevHash = GENESIS_HASH;
-    if (start > 1) {
+    return verifyInPages(from, Math.min(options.to ?? head, head), {
       // The link into the range is checked against the previous seal; if that seal is unreadable the
       // range's first link is reported instead.
-      const [previous] = await this.read(this.sealStream, { fromRevision: BigInt(start - 1), maxCount: 1 });
-      try {
-        prevHash = previous?.event ? parseSealLink(previous.event as RecordedEvent).hash : GENESIS_HASH;
-      } catch {
-        prevHash = GENESIS_HASH;
-      }
-    }
-    let next = start;
-    let checked = 0;
-    while (next <= to) {
-      if (checked > 0) {
-        await nextTurn();
-        this.ensureReadable();
-      }
-      const raw = await this.read(this.sealStream, {
-        fromRevision: BigInt(next),
-        maxCount: Math.min(VERIFY_PAGE, to - next + 1),
-        resolveLinkTos: true,
-      });
-      const page: StoredEvent[] = [];
-      let broken: number | null = null;
-      for (const resolved of raw) {
-        // Seal revisions are dense, so the i-th read of this page is position next + i.
-        const outcome = this.verifiableFromSealRead(resolved, next + page.length);
-        if ('broken' in outcome) {
-          broken = outcome.broken;
-          break;
+      linkInto: async (start) => {
+        const [previous] = await this.read(this.sealStream, { fromRevision: BigInt(start - 1), maxCount: 1 });
+        try {
+          return previous?.event ? parseSealLink(previous.event as RecordedEvent).hash : GENESIS_HASH;
+        } catch {
+          return GENESIS_HASH;
         }
-        page.push(outcome);
-      }
-      const result = verifyChain(page, prevHash, next);
-      checked += result.checked;
-      if (!result.ok) return { ok: false, checked, firstBrokenPosition: result.firstBrokenPosition };
-      if (broken !== null) return { ok: false, checked: checked + 1, firstBrokenPosition: broken };
-      if (page.length === 0) break;
-      prevHash = result.lastHash;
-      next = result.nextPosition;
-    }
-    if (next <= to) return { ok: false, checked, firstBrokenPosition: next };
-    return { ok: true, checked, firstBrokenPosition: null };
+      },
+      readPage: async (next, to) => {
+        const raw = await this.read(this.sealStream, {
+          fromRevision: BigInt(next),
+          maxCount: Math.min(VERIFY_PAGE, to - next + 1),
+          resolveLinkTos: true,
+        });
+        const events: StoredEvent[] = [];
+        for (const resolved of raw) {
+          // Seal revisions are dense, so the i-th read of this page is position next + i.
+          const outcome = this.verifiableFromSealRead(resolved, next + events.length);
+          if ('broken' in outcome) return { events, unreadableAt: outcome.broken };
+          events.push(outcome);
+        }
+        return { events };
+      },
+      betweenPages: () => this.ensureReadable(),
+    });
   }
 
   /**
@@ -395,9 +375,10 @@ export class EventStoreDbEventStore implements EventStore {
     this.sealer.start();
     const ownClaimsExisted = await this.claimIds(request);
 
+    // A lost race has just read the stream: the retry starts from that read instead of reading again.
+    let known: StreamIds | null = null;
     for (let attempt = 1; ; attempt++) {
-      let known: StreamIds | null = null;
-      if (ownClaimsExisted) {
+      if (ownClaimsExisted && known === null) {
         known = await this.readStreamIds(request.esdbStream);
         const repeat = await this.repeatResult(request, known);
         if (repeat) return repeat;
@@ -427,7 +408,10 @@ export class EventStoreDbEventStore implements EventStore {
         const repeat = await this.repeatResult(request, now);
         if (repeat) return repeat;
         const retry = request.expected === 'any' || (request.expected === 'exists' && now.version > 0);
-        if (retry && attempt < MAX_APPEND_ATTEMPTS) continue;
+        if (retry && attempt < MAX_APPEND_ATTEMPTS) {
+          known = now;
+          continue;
+        }
         throw toWrongExpectedVersionError(error, request.streamId, request.expected);
       }
       const nextVersion = versionFromRevision(nextRevision);
@@ -705,25 +689,13 @@ function validateAppend(prefix: string, streamId: string, events: readonly NewEv
   const expected: unknown = options?.expectedVersion;
   assertExpectedVersion(expected);
   const seen = new Set<string>();
-  for (const event of events) {
-    if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('append: every event needs a non-empty id');
-    if (seen.has(event.id)) throw new DuplicateEventIdError(event.id, `Event id ${event.id} appears more than once in one append`);
-    seen.add(event.id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError(`append: event ${event.id} needs a type`);
-    // `$`-types are ESDB system events (links, stream metadata); a caller event must not look like one.
-    if (event.type.startsWith('$')) throw new TypeError(`append: event ${event.id} type must not start with '$'`);
-    if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-      throw new TypeError(`append: event ${event.id} data must be a JSON object`);
-    }
-    const metadata: EventMetadata | undefined = event.metadata;
-    if (!metadata || typeof metadata.actor !== 'string' || typeof metadata.occurredAt !== 'string') {
-      throw new TypeError(`append: event ${event.id} metadata needs actor and occurredAt strings`);
-    }
-    if (Number.isNaN(Date.parse(metadata.occurredAt))) {
-      throw new TypeError(`append: event ${event.id} occurredAt is not an ISO-8601 time: ${metadata.occurredAt}`);
-    }
-  }
+  for (const event of events) checkNewEvent(event, seen, refuseSystemType);
   return { streamId, esdbStream: esdbStreamName(prefix, streamId), expected, events };
+}
+
+/** `$`-types are ESDB system events (links, stream metadata); a caller event must not look like one. */
+function refuseSystemType(event: NewEvent): void {
+  if (event.type.startsWith('$')) throw new TypeError(`append: event ${event.id} type must not start with '$'`);
 }
 
 /** `any` and `exists` are turned into the exact current revision, which needs a read. */

@@ -1,4 +1,4 @@
-import type { CommitOutcome } from '../group-commit-queue';
+import { commitAndSettle, type CommitOutcome, type Pending } from '../group-commit-queue';
 
 export interface ConcurrentGroupQueueOptions<TRequest, TResult> {
   /** Commits one group in one transaction; settles each request of it through its outcome. */
@@ -12,12 +12,6 @@ export interface ConcurrentGroupQueueOptions<TRequest, TResult> {
   readonly weigh: (request: TRequest) => number;
   /** Keys no two requests of one group may share: a request repeating one starts the next group. */
   readonly keys: (request: TRequest) => readonly string[];
-}
-
-interface Pending<TRequest, TResult> {
-  readonly request: TRequest;
-  readonly resolve: (result: TResult) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -54,7 +48,7 @@ export class ConcurrentGroupQueue<TRequest, TResult> {
     while (this.inFlight < this.options.lanes && this.queue.length > 0) {
       const group = this.takeGroup();
       this.inFlight++;
-      void this.run(group).finally(() => {
+      void commitAndSettle(this.options.commit, group).finally(() => {
         this.inFlight--;
         if (this.queue.length > 0) this.schedule();
       });
@@ -76,21 +70,5 @@ export class ConcurrentGroupQueue<TRequest, TResult> {
       count++;
     }
     return this.queue.splice(0, count);
-  }
-
-  private async run(group: readonly Pending<TRequest, TResult>[]): Promise<void> {
-    let outcomes: readonly CommitOutcome<TResult>[];
-    try {
-      outcomes = await this.options.commit(group.map((pending) => pending.request));
-      if (outcomes.length !== group.length) throw new Error(`group commit returned ${outcomes.length} outcomes for ${group.length} requests`);
-    } catch (error) {
-      for (const pending of group) pending.reject(error);
-      return;
-    }
-    group.forEach((pending, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(outcome.error);
-    });
   }
 }

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pool, type PoolConfig, type QueryArrayConfig } from 'pg';
 import { CatchUpSubscription, openTrackedSubscription } from '../catch-up-subscription';
 import {
@@ -23,7 +22,8 @@ import {
   type VerifyResult,
 } from '../event-store.port';
 import type { CommitOutcome } from '../group-commit-queue';
-import { GENESIS_HASH, canonicalEventHead, verifyChain } from '../hash-chain';
+import { GENESIS_HASH, canonicalEventHead } from '../hash-chain';
+import { verifyInPages } from '../verify-pages';
 import { ConcurrentGroupQueue } from './concurrent-group-queue';
 import { NotificationListener } from './notification-listener';
 import { APPENDED_CHANNEL, SEQUENCED_CHANNEL, migratePostgresEventStore } from './postgres-event-store.migrations';
@@ -341,39 +341,26 @@ export class PostgresEventStore implements EventStore {
     const from = options.from ?? 1;
     assertNonNegativeInteger('verify from', from);
     const head = await this.headPosition();
-    const to = Math.min(options.to ?? head, head);
-    if (from > to) return { ok: true, checked: 0, firstBrokenPosition: null };
-
-    let prevHash = GENESIS_HASH;
-    if (from > 1) {
+    return verifyInPages(from, Math.min(options.to ?? head, head), {
       // The link into the range is checked against the previous row; if that row is gone the
       // range can only be checked from its own first stored link.
-      const [before] = await this.queryRows<[string]>('verifying', 'causeway_hash_at', 'SELECT hash FROM event_log WHERE position = $1', [from - 1]);
-      const [own] = before
-        ? [before]
-        : await this.queryRows<[string]>('verifying', 'causeway_prev_hash_at', 'SELECT prev_hash FROM event_log WHERE position = $1', [from]);
-      prevHash = own?.[0] ?? GENESIS_HASH;
-    }
-    let next = Math.max(from, 1);
-    let checked = 0;
-    while (next <= to) {
-      const rows = await this.queryRows<EventRow>(
-        'verifying',
-        'causeway_verify_page',
-        `SELECT ${COLUMNS} ${FROM_LOG} WHERE l.position >= $1 AND l.position <= $2 ORDER BY l.position LIMIT $3`,
-        [next, to, VERIFY_PAGE],
-      );
-      const result = verifyChain(rows.map(toStoredEvent), prevHash, next);
-      checked += result.checked;
-      if (!result.ok) return { ok: false, checked, firstBrokenPosition: result.firstBrokenPosition };
-      if (rows.length === 0) break;
-      prevHash = result.lastHash;
-      next = result.nextPosition;
-      // Re-hashing a long log takes a while: let other work run between pages.
-      await nextTurn();
-    }
-    if (next <= to) return { ok: false, checked, firstBrokenPosition: next };
-    return { ok: true, checked, firstBrokenPosition: null };
+      linkInto: async (start) => {
+        const [before] = await this.queryRows<[string]>('verifying', 'causeway_hash_at', 'SELECT hash FROM event_log WHERE position = $1', [start - 1]);
+        const [own] = before
+          ? [before]
+          : await this.queryRows<[string]>('verifying', 'causeway_prev_hash_at', 'SELECT prev_hash FROM event_log WHERE position = $1', [start]);
+        return own?.[0] ?? GENESIS_HASH;
+      },
+      readPage: async (next, to) => {
+        const rows = await this.queryRows<EventRow>(
+          'verifying',
+          'causeway_verify_page',
+          `SELECT ${COLUMNS} ${FROM_LOG} WHERE l.position >= $1 AND l.position <= $2 ORDER BY l.position LIMIT $3`,
+          [next, to, VERIFY_PAGE],
+        );
+        return { events: rows.map(toStoredEvent) };
+      },
+    });
   }
 
   async ping(): Promise<boolean> {

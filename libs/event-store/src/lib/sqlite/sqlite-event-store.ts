@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { CatchUpSubscription, openTrackedSubscription } from '../catch-up-subscription';
 import { expectedVersionMatches, prepareAppend, type PreparedEvent } from '../prepare-append';
@@ -23,7 +22,8 @@ import {
   type VerifyResult,
 } from '../event-store.port';
 import { GroupCommitQueue, type CommitOutcome } from '../group-commit-queue';
-import { GENESIS_HASH, canonicalEventHead, canonicalEventJsonFromHead, sha256Hex, verifyChain } from '../hash-chain';
+import { GENESIS_HASH, canonicalEventHead, canonicalEventJsonFromHead, sha256Hex } from '../hash-chain';
+import { verifyInPages } from '../verify-pages';
 import { migrateSqliteEventStore } from './sqlite-event-store.migrations';
 
 export interface SqliteEventStoreOptions {
@@ -229,33 +229,13 @@ export class SqliteEventStore implements EventStore {
     const from = options.from ?? 1;
     assertNonNegativeInteger('verify from', from);
     const head = this.stmts.head.get()?.position ?? 0;
-    const to = Math.min(options.to ?? head, head);
-    if (from > to) return { ok: true, checked: 0, firstBrokenPosition: null };
-
-    let prevHash = GENESIS_HASH;
-    if (from > 1) {
+    return verifyInPages(from, Math.min(options.to ?? head, head), {
       // The link into the range is checked against the previous row; if that row is gone the
       // range can only be checked from its own first stored link.
-      prevHash = this.stmts.hashAt.get(from - 1) ?? this.stmts.prevHashAt.get(from) ?? GENESIS_HASH;
-    }
-    let next = Math.max(from, 1);
-    let checked = 0;
-    while (next <= to) {
-      if (checked > 0) {
-        // A long log takes seconds to re-hash: let appends and requests in between pages.
-        await nextTurn();
-        this.ensureReadable();
-      }
-      const page = this.stmts.readRange.all(next, to, VERIFY_PAGE).map(toStoredEvent);
-      const result = verifyChain(page, prevHash, next);
-      checked += result.checked;
-      if (!result.ok) return { ok: false, checked, firstBrokenPosition: result.firstBrokenPosition };
-      if (page.length === 0) break;
-      prevHash = result.lastHash;
-      next = result.nextPosition;
-    }
-    if (next <= to) return { ok: false, checked, firstBrokenPosition: next };
-    return { ok: true, checked, firstBrokenPosition: null };
+      linkInto: (start) => this.stmts.hashAt.get(start - 1) ?? this.stmts.prevHashAt.get(start) ?? GENESIS_HASH,
+      readPage: (next, to) => ({ events: this.stmts.readRange.all(next, to, VERIFY_PAGE).map(toStoredEvent) }),
+      betweenPages: () => this.ensureReadable(),
+    });
   }
 
   async ping(): Promise<boolean> {
