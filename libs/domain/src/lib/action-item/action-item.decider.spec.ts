@@ -1,5 +1,6 @@
 import type { CommandMetadata } from '../shared/decider';
 import { DeciderSpecification } from '../shared/decider-specification';
+import { expectRefusal, type ExpectedTransitionError } from '../shared/expect-transition-error';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incident/incident.types';
 import type {
@@ -132,22 +133,8 @@ const reopen = (reason = 'Fix did not hold'): ReopenActionItem => ({ type: 'Reop
 const cancel = (reason = 'Service retired'): CancelActionItem => ({ type: 'CancelActionItem', data: { reason }, metadata });
 const markOverdue = (dueAt: string, now: string): MarkActionItemOverdue => ({ type: 'MarkActionItemOverdue', data: { dueAt }, metadata: metadataAt(now) });
 
-interface ExpectedTransitionError {
-  readonly reason: string;
-  readonly currentState: string;
-  readonly allowed: readonly string[];
-  readonly message?: string | RegExp;
-}
-
 function expectTransitionError(history: readonly ActionItemEvent[], command: ActionItemCommand, expected: ExpectedTransitionError): void {
-  const error = spec.given(history).when(command).thenThrows(InvalidTransitionError);
-  expect(error.code).toBe('INVALID_TRANSITION');
-  expect({ reason: error.reason, currentState: error.currentState, allowed: error.allowed }).toEqual({
-    reason: expected.reason,
-    currentState: expected.currentState,
-    allowed: expected.allowed,
-  });
-  if (expected.message !== undefined) expect(error.message).toMatch(expected.message);
+  expectRefusal(spec.given(history).when(command), expected);
 }
 
 function expectValidationError(history: readonly ActionItemEvent[], command: ActionItemCommand, reason: string, fields: readonly string[]): void {

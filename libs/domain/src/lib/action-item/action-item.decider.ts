@@ -1,7 +1,8 @@
 import { assertNever, type Decider } from '../shared/decider';
-import { statusNotAllowed } from '../shared/status-not-allowed';
-import { clockMs, formatList, parseTimestamp } from '../shared/time';
-import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
+import { statusNotAllowed, type CommandWording } from '../shared/status-not-allowed';
+import { clockMs, formatList, parseTimestamp, TIMESTAMP_FORMAT_MESSAGE } from '../shared/time';
+import { AlreadyExistsError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
+import { throwIfInvalid, type FieldProblem } from '../shared/field-problem';
 import { INCIDENT_STATUSES } from '../incident/incident.types';
 import type {
   ActionItemCommand,
@@ -37,7 +38,7 @@ import {
 type LifecycleCommandType = Exclude<ActionItemCommand['type'], 'CreateActionItem' | 'MarkActionItemOverdue'>;
 
 /** Wording of each command in error messages: "Cannot <attempt>: …; <name> is allowed only from …". */
-const WORDING: Readonly<Record<LifecycleCommandType | 'MarkActionItemOverdue', { readonly attempt: string; readonly name: string }>> = {
+const WORDING: Readonly<Record<LifecycleCommandType | 'MarkActionItemOverdue', CommandWording>> = {
   AssignActionItem: { attempt: 'assign action item', name: 'assign' },
   RescheduleActionItem: { attempt: 'reschedule action item', name: 'reschedule' },
   StartActionItem: { attempt: 'start action item', name: 'start' },
@@ -305,25 +306,7 @@ function notAllowedFrom(reason: string, commandType: LifecycleCommandType, state
   return statusNotAllowed(reason, WORDING[commandType], state.status, ALLOWED_FROM[commandType], hint);
 }
 
-interface Problem extends FieldError {
-  readonly reason: string;
-}
-
-/** Reports every broken field at once, so a form can show them together. */
-function throwIfInvalid(problems: readonly (Problem | null)[]): void {
-  const found = problems.filter((p): p is Problem => p !== null);
-  const [first] = found;
-  if (first === undefined) return;
-  const reason = found.length === 1 ? first.reason : 'FIELDS_INVALID';
-  const summary = found.map((p) => `${p.field} ${p.message}`).join('; ');
-  throw new DomainValidationError(
-    reason,
-    summary,
-    found.map(({ field, message }) => ({ field, message })),
-  );
-}
-
-function ownerProblem(owner: string): Problem | null {
+function ownerProblem(owner: string): FieldProblem | null {
   if (isValidOwner(owner)) return null;
   return {
     reason: 'OWNER_INVALID',
@@ -332,12 +315,12 @@ function ownerProblem(owner: string): Problem | null {
   };
 }
 
-function reasonProblem(trimmedReason: string): Problem | null {
+function reasonProblem(trimmedReason: string): FieldProblem | null {
   return trimmedReason.length === 0 ? { reason: 'REASON_REQUIRED', field: 'reason', message: 'must not be empty' } : null;
 }
 
-function dueAtProblem(): Problem {
-  return { reason: 'DUE_AT_INVALID', field: 'dueAt', message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2024-05-01T09:30:00Z' };
+function dueAtProblem(): FieldProblem {
+  return { reason: 'DUE_AT_INVALID', field: 'dueAt', message: TIMESTAMP_FORMAT_MESSAGE };
 }
 
 /** Blank optional text carries no information; storing `null` keeps read models from showing "". */

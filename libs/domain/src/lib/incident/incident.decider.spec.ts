@@ -1,5 +1,6 @@
 import type { CommandMetadata } from '../shared/decider';
 import { DeciderSpecification } from '../shared/decider-specification';
+import { expectRefusal, type ExpectedTransitionError } from '../shared/expect-transition-error';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import type {
   AcknowledgeIncident,
@@ -184,22 +185,8 @@ const LIFECYCLE_COMMANDS: ReadonlyArray<readonly [Exclude<IncidentCommand['type'
   ['CloseIncident', close()],
 ];
 
-interface ExpectedTransitionError {
-  readonly reason: string;
-  readonly currentState: string;
-  readonly allowed: readonly string[];
-  readonly message?: string | RegExp;
-}
-
 function expectTransitionError(history: readonly IncidentEvent[], command: IncidentCommand, expected: ExpectedTransitionError): void {
-  const error = spec.given(history).when(command).thenThrows(InvalidTransitionError);
-  expect(error.code).toBe('INVALID_TRANSITION');
-  expect({ reason: error.reason, currentState: error.currentState, allowed: error.allowed }).toEqual({
-    reason: expected.reason,
-    currentState: expected.currentState,
-    allowed: expected.allowed,
-  });
-  if (expected.message !== undefined) expect(error.message).toMatch(expected.message);
+  expectRefusal(spec.given(history).when(command), expected);
 }
 
 function expectValidationError(history: readonly IncidentEvent[], command: IncidentCommand, reason: string, field: string): void {

@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '../shared/decider';
-import { statusNotAllowed } from '../shared/status-not-allowed';
-import { clockMs, formatList, parseTimestamp } from '../shared/time';
+import { statusNotAllowed, type CommandWording } from '../shared/status-not-allowed';
+import { clockMs, formatList, parseTimestamp, TIMESTAMP_FORMAT_MESSAGE } from '../shared/time';
 import { AlreadyExistsError, DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import type {
   AcknowledgeIncident,
@@ -48,7 +48,7 @@ export const INITIAL_ESCALATION_LEVEL = 1;
 type LifecycleCommandType = Exclude<IncidentCommand['type'], 'DeclareIncident'>;
 
 /** Wording of each command in error messages: "Cannot <attempt>: …; <name> is allowed only from …". */
-const WORDING: Readonly<Record<LifecycleCommandType, { readonly attempt: string; readonly name: string }>> = {
+const WORDING: Readonly<Record<LifecycleCommandType, CommandWording>> = {
   AcknowledgeIncident: { attempt: 'acknowledge incident', name: 'acknowledge' },
   EscalateIncident: { attempt: 'escalate incident', name: 'escalate' },
   ChangeIncidentSeverity: { attempt: 'change incident severity', name: 'a severity change' },
@@ -369,8 +369,7 @@ function notAllowedFrom(
 function pastTimestamp(field: 'occurredAt' | 'detectedAt', value: string, now: string): string {
   const at = parseTimestamp(value);
   if (at === null) {
-    const message = 'must be an ISO-8601 timestamp with a time zone, e.g. 2024-05-01T09:30:00Z';
-    throw new DomainValidationError('TIMESTAMP_INVALID', `${field} ${message}`, [{ field, message }]);
+    throw new DomainValidationError('TIMESTAMP_INVALID', `${field} ${TIMESTAMP_FORMAT_MESSAGE}`, [{ field, message: TIMESTAMP_FORMAT_MESSAGE }]);
   }
   if (Date.parse(at) > clockMs(now) + CLOCK_SKEW_ALLOWANCE_MS) {
     const message = `must not be in the future (now is ${now}; up to ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes of clock skew are tolerated)`;

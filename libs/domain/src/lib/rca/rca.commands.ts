@@ -1,6 +1,6 @@
 import type { Command } from '../shared/decider';
 import type { IncidentStatus } from '../incident/incident.types';
-import type { ContributingFactor } from './rca.types';
+import type { RcaContent } from './rca.types';
 
 /** Creates the RCA on first save, updates the draft afterwards (`PUT /incidents/:id/rca`). */
 export type SaveRcaDraft = Command<
@@ -12,15 +12,12 @@ export type SaveRcaDraft = Command<
      * decider sees only its own state.
      */
     readonly incidentStatus: IncidentStatus;
-    readonly summary: string;
-    readonly rootCause: string;
-    readonly category: string;
-    readonly contributingFactors: readonly ContributingFactor[];
-    readonly whys: readonly string[];
-    readonly lessons?: string;
     /** Ids of the configured cause taxonomy; `category` and each factor's category must be one of them. */
     readonly categories: readonly string[];
-  }
+  } & Omit<RcaContent, 'lessons'> & {
+      /** Absent or empty means no lessons written yet (stored as `null`). */
+      readonly lessons?: string;
+    }
 >;
 
 export type SubmitRca = Command<'SubmitRca', Record<string, never>>;

@@ -1,5 +1,6 @@
 import type { CommandMetadata } from '../shared/decider';
 import { DeciderSpecification } from '../shared/decider-specification';
+import { expectRefusal, type ExpectedTransitionError } from '../shared/expect-transition-error';
 import { DomainValidationError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../incident/incident.types';
 import type { ApproveRca, PublishRca, RcaCommand, RequestRcaChanges, SaveRcaDraft, SubmitRca } from './rca.commands';
@@ -101,22 +102,8 @@ const WORKFLOW_COMMANDS: ReadonlyArray<readonly [Exclude<RcaCommand['type'], 'Sa
   ['PublishRca', publish()],
 ];
 
-interface ExpectedTransitionError {
-  readonly reason: string;
-  readonly currentState: string;
-  readonly allowed: readonly string[];
-  readonly message?: string | RegExp;
-}
-
 function expectTransitionError(history: readonly RcaEvent[], command: RcaCommand, expected: ExpectedTransitionError): void {
-  const error = spec.given(history).when(command).thenThrows(InvalidTransitionError);
-  expect(error.code).toBe('INVALID_TRANSITION');
-  expect({ reason: error.reason, currentState: error.currentState, allowed: error.allowed }).toEqual({
-    reason: expected.reason,
-    currentState: expected.currentState,
-    allowed: expected.allowed,
-  });
-  if (expected.message !== undefined) expect(error.message).toMatch(expected.message);
+  expectRefusal(spec.given(history).when(command), expected);
 }
 
 function expectValidationError(history: readonly RcaEvent[], command: RcaCommand, fields: readonly string[]): DomainValidationError {

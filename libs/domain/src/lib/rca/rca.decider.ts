@@ -1,7 +1,8 @@
 import { assertNever, type Decider } from '../shared/decider';
-import { statusNotAllowed } from '../shared/status-not-allowed';
+import { statusNotAllowed, type CommandWording } from '../shared/status-not-allowed';
 import { formatList } from '../shared/time';
 import { DomainValidationError, InvalidTransitionError, NotFoundError, type FieldError } from '../shared/domain-error';
+import { throwIfInvalid } from '../shared/field-problem';
 import type { IncidentStatus } from '../incident/incident.types';
 import type { ApproveRca, PublishRca, RcaCommand, RequestRcaChanges, SaveRcaDraft, SubmitRca } from './rca.commands';
 import type { RcaApproved, RcaChangesRequested, RcaEvent, RcaPublished, RcaSubmitted } from './rca.events';
@@ -17,7 +18,7 @@ export const RCA_DRAFTABLE_INCIDENT_STATUSES: readonly IncidentStatus[] = ['iden
 type RcaCommandType = RcaCommand['type'];
 
 /** Wording of each command in error messages: "Cannot <attempt>: …; <name> is allowed only from …". */
-const WORDING: Readonly<Record<RcaCommandType, { readonly attempt: string; readonly name: string }>> = {
+const WORDING: Readonly<Record<RcaCommandType, CommandWording>> = {
   SaveRcaDraft: { attempt: 'save RCA draft', name: 'editing' },
   SubmitRca: { attempt: 'submit RCA', name: 'submit' },
   RequestRcaChanges: { attempt: 'request RCA changes', name: 'requesting changes' },
@@ -170,9 +171,7 @@ function requestChanges(command: RequestRcaChanges, state: Rca): RcaChangesReque
   }
   const { comment } = command.data;
   const problem = textProblem(comment, 1, RCA_LIMITS.commentMaxLength);
-  if (problem !== null) {
-    throw new DomainValidationError('RCA_CONTENT_INVALID', `comment ${problem}`, [{ field: 'comment', message: problem }]);
-  }
+  throwIfInvalid([problem === null ? null : { reason: 'RCA_CONTENT_INVALID', field: 'comment', message: problem }]);
   return { type: 'RcaChangesRequested', data: { incidentId: state.incidentId, comment, occurredAt: command.metadata.now } };
 }
 

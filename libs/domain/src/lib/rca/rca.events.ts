@@ -1,17 +1,8 @@
 import type { DomainEvent } from '../shared/decider';
-import type { ContributingFactor, RcaContentField } from './rca.types';
-
-interface RcaContentData {
-  readonly summary: string;
-  readonly rootCause: string;
-  readonly category: string;
-  readonly contributingFactors: readonly ContributingFactor[];
-  readonly whys: readonly string[];
-  readonly lessons: string | null;
-}
+import type { RcaContent, RcaContentField } from './rca.types';
 
 /** The first save of an incident's RCA. */
-export type RcaDrafted = DomainEvent<'RcaDrafted', { readonly incidentId: string } & RcaContentData & { readonly occurredAt: string }>;
+export type RcaDrafted = DomainEvent<'RcaDrafted', { readonly incidentId: string } & RcaContent & { readonly occurredAt: string }>;
 
 /**
  * A later save. It carries the full content, so any single event shows the RCA as it then stood,
@@ -19,7 +10,7 @@ export type RcaDrafted = DomainEvent<'RcaDrafted', { readonly incidentId: string
  */
 export type RcaUpdated = DomainEvent<
   'RcaUpdated',
-  { readonly incidentId: string } & RcaContentData & { readonly changedFields: readonly RcaContentField[]; readonly occurredAt: string }
+  { readonly incidentId: string } & RcaContent & { readonly changedFields: readonly RcaContentField[]; readonly occurredAt: string }
 >;
 
 export type RcaSubmitted = DomainEvent<'RcaSubmitted', { readonly incidentId: string; readonly occurredAt: string }>;

@@ -4,6 +4,9 @@
  */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** What a field that `parseTimestamp` refused must look like, worded for a field error. */
+export const TIMESTAMP_FORMAT_MESSAGE = 'must be an ISO-8601 timestamp with a time zone, e.g. 2024-05-01T09:30:00Z';
+
 /** A client-given time normalised to UTC with milliseconds (equal instants compare equal as text); `null` if invalid. */
 export function parseTimestamp(value: string): string | null {
   const at = ISO_TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;

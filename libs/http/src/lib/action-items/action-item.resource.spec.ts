@@ -62,6 +62,28 @@ describe('action-item resources', () => {
     expect(history.version).toBe(5);
   });
 
+  it('has exactly the public fields, keeping the internal overdueFor out of the JSON', () => {
+    const resource = toActionItemResource(item, 5, new Date('2026-12-03T16:59:59.000Z'));
+    expect(Object.keys(resource)).toEqual([
+      'id',
+      'incidentId',
+      'title',
+      'owner',
+      'dueAt',
+      'priority',
+      'kind',
+      'description',
+      'team',
+      'status',
+      'overdue',
+      'overdueSince',
+      'createdAt',
+      'completedAt',
+      'cancelledAt',
+      'version',
+    ]);
+  });
+
   it('is overdue only while active and past its due date', () => {
     const before = toActionItemResource(item, 5, new Date('2026-12-03T16:59:59.000Z'));
     expect(before).toMatchObject({ overdue: false, overdueSince: null });

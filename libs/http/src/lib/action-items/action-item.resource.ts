@@ -1,34 +1,17 @@
-import {
-  ACTIVE_ACTION_ITEM_STATUSES,
-  type ActionItem,
-  type ActionItemHistory,
-  type ActionItemKind,
-  type ActionItemPriority,
-  type ActionItemStatus,
-} from '@causeway/domain';
+import { ACTIVE_ACTION_ITEM_STATUSES, type ActionItem, type ActionItemHistory } from '@causeway/domain';
 import type { StoredEvent } from '@causeway/event-store';
 
-/** `GET /action-items/:id`: the item folded from its stream; `version` is the stream version (ETag). */
-export interface ActionItemResource {
-  readonly id: string;
-  readonly incidentId: string;
-  readonly title: string;
-  readonly owner: string;
-  readonly dueAt: string;
-  readonly priority: ActionItemPriority;
-  readonly kind: ActionItemKind;
-  readonly description: string | null;
-  readonly team: string | null;
-  readonly status: ActionItemStatus;
+/**
+ * `GET /action-items/:id`: the item folded from its stream; `version` is the stream version (ETag).
+ * `overdueFor` stays internal: clients get `overdue` / `overdueSince`, computed at read time.
+ */
+export type ActionItemResource = Omit<ActionItem, 'overdueFor'> & {
   /** `dueAt` has passed while the item is open or in progress (computed at read time). */
   readonly overdue: boolean;
   /** When it became overdue (its due date), or null while it is not. */
   readonly overdueSince: string | null;
-  readonly createdAt: string;
-  readonly completedAt: string | null;
-  readonly cancelledAt: string | null;
   readonly version: number;
-}
+};
 
 export function toActionItemResource(item: ActionItem, version: number, now: Date): ActionItemResource {
   const overdue = ACTIVE_ACTION_ITEM_STATUSES.includes(item.status) && Date.parse(item.dueAt) < now.getTime();

@@ -1,23 +1,10 @@
-import type { ContributingFactor, Rca, RcaStatus } from '@causeway/domain';
+import type { Rca, RcaContent } from '@causeway/domain';
 
-/** `GET /incidents/:id/rca`: the RCA folded from its stream; `version` is the stream version (ETag). */
-export interface RcaResource {
-  readonly incidentId: string;
-  readonly summary: string;
-  readonly rootCause: string;
-  readonly category: string;
-  readonly contributingFactors: readonly ContributingFactor[];
-  readonly whys: readonly string[];
-  readonly lessons: string | null;
-  readonly status: RcaStatus;
-  readonly version: number;
-  readonly draftedAt: string;
-  readonly updatedAt: string;
-  readonly submittedAt: string | null;
-  readonly approvedAt: string | null;
-  readonly publishedAt: string | null;
-  readonly lastChangeRequest: { readonly comment: string; readonly requestedAt: string } | null;
-}
+/**
+ * `GET /incidents/:id/rca`: the RCA folded from its stream, its content flattened beside the
+ * workflow fields; `version` is the stream version (ETag).
+ */
+export type RcaResource = Omit<Rca, 'content'> & RcaContent & { readonly version: number };
 
 export function toRcaResource(rca: Rca, version: number): RcaResource {
   const { content } = rca;
