@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { log } from './support/cli';
 
 const root = join(__dirname, '..');
 const { values } = parseArgs({
@@ -28,7 +29,6 @@ const port = Number(values.port);
 const ADMIN = 'bench-admin-key-0123456789abcdef';
 const base = `http://127.0.0.1:${port}`;
 const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

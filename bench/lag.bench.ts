@@ -24,8 +24,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
 import { createReadModelDataSource, Projector, type ReadModelDataSourceOptions } from '@causeway/read-models';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-
-type Backend = 'sqlite' | 'postgres';
+import { FlagPairs, log, percentile, round, type Backend } from './support/cli';
 
 interface BenchArgs {
   readonly backend: Backend;
@@ -40,38 +39,10 @@ const TICK_MS = 5;
 const WAIT_MS = 10_000;
 
 function parseArgs(argv: readonly string[]): BenchArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (!flag.startsWith('--') || value === undefined) throw new Error(`expected --flag value pairs, got ${argv.join(' ')}`);
-    values.set(flag.slice(2), value);
-  }
-  const backendOf = (name: string, fallback: Backend): Backend => {
-    const value = values.get(name) ?? fallback;
-    if (value !== 'sqlite' && value !== 'postgres') throw new Error(`--${name} must be sqlite or postgres, got ${value}`);
-    return value;
-  };
-  const int = (name: string, fallback: number): number => {
-    const raw = values.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-    return n;
-  };
-  const backend = backendOf('backend', 'postgres');
-  return { backend, log: backendOf('log', backend), rate: int('rate', 1000), seconds: int('seconds', 20) };
+  const flags = new FlagPairs(argv);
+  const backend = flags.backend('backend', 'postgres');
+  return { backend, log: flags.backend('log', backend), rate: flags.int('rate') ?? 1000, seconds: flags.int('seconds') ?? 20 };
 }
-
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
-};
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const round = (n: number): number => Number(n.toFixed(2));
 
 function noteEvent(incidentId: string, sequence: number): NewEvent {
   const occurredAt = new Date().toISOString();

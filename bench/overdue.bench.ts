@@ -58,8 +58,7 @@ import { createCausewayApp, EVENT_STORE } from '@causeway/http';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent, type StoredEvent } from '@causeway/event-store';
 import { createReadModelDataSource, Projector } from '@causeway/read-models';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-
-type Backend = 'sqlite' | 'postgres';
+import { FlagPairs, log, percentile, round, seededRandom, type Backend } from './support/cli';
 
 interface BenchArgs {
   readonly backend: Backend;
@@ -73,57 +72,18 @@ interface BenchArgs {
 }
 
 function parseArgs(argv: readonly string[]): BenchArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (!flag.startsWith('--') || value === undefined) throw new Error(`expected --flag value pairs, got ${argv.join(' ')}`);
-    values.set(flag.slice(2), value);
-  }
-  const known = new Set(['backend', 'items', 'requests', 'same-second', 'incidents', 'owners', 'writers', 'seed']);
-  for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}`);
-  const backend = values.get('backend') ?? 'sqlite';
-  if (backend !== 'sqlite' && backend !== 'postgres') throw new Error(`--backend must be sqlite or postgres, got ${backend}`);
-  const int = (name: string, fallback: number): number => {
-    const raw = values.get(name);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-    return n;
-  };
+  const flags = new FlagPairs(argv).only(['backend', 'items', 'requests', 'same-second', 'incidents', 'owners', 'writers', 'seed']);
   return {
-    backend,
-    items: int('items', 1_000_000),
-    requests: int('requests', 2000),
-    sameSecond: int('same-second', 10_000),
-    incidents: int('incidents', 5000),
-    owners: int('owners', 2000),
-    writers: int('writers', 64),
-    seed: int('seed', 7),
+    backend: flags.backend('backend', 'sqlite'),
+    items: flags.int('items') ?? 1_000_000,
+    requests: flags.int('requests') ?? 2000,
+    sameSecond: flags.int('same-second') ?? 10_000,
+    incidents: flags.int('incidents') ?? 5000,
+    owners: flags.int('owners') ?? 2000,
+    writers: flags.int('writers') ?? 64,
+    seed: flags.int('seed') ?? 7,
   };
 }
-
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
-};
-
-/** mulberry32: a seeded mix, so two runs seed the same data (ids and "now" aside). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 const ADMIN_KEY = 'bench-overdue-admin-key-0123456789abcdef';
 const SCHEDULER_INTERVAL_MS = 1000;

@@ -35,8 +35,7 @@ import {
 import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
 import { createReadModelDataSource, Projector } from '@causeway/read-models';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-
-type Backend = 'sqlite' | 'postgres';
+import { FlagPairs, log, round, seededRandom, type Backend } from './support/cli';
 
 interface BenchArgs {
   readonly backend: Backend;
@@ -47,42 +46,9 @@ interface BenchArgs {
 }
 
 function parseArgs(argv: readonly string[]): BenchArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (!flag.startsWith('--') || value === undefined) throw new Error(`expected --flag value pairs, got ${argv.join(' ')}`);
-    values.set(flag.slice(2), value);
-  }
-  const backendOf = (name: string, fallback: Backend): Backend => {
-    const value = values.get(name) ?? fallback;
-    if (value !== 'sqlite' && value !== 'postgres') throw new Error(`--${name} must be sqlite or postgres, got ${value}`);
-    return value;
-  };
-  const int = (name: string): number | undefined => {
-    const raw = values.get(name);
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${raw}`);
-    return n;
-  };
-  const backend = backendOf('backend', 'sqlite');
-  return { backend, log: backendOf('log', backend), events: int('events') ?? 100_000, batch: int('batch'), seed: int('seed') ?? 7 };
-}
-
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
-};
-
-/** mulberry32: a seeded mix, so two runs replay the same log. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const flags = new FlagPairs(argv);
+  const backend = flags.backend('backend', 'sqlite');
+  return { backend, log: flags.backend('log', backend), events: flags.int('events') ?? 100_000, batch: flags.int('batch'), seed: flags.int('seed') ?? 7 };
 }
 
 const WRITERS = 32;
@@ -249,8 +215,6 @@ async function seed(store: EventStore, args: BenchArgs): Promise<void> {
   await Promise.all(Array.from({ length: WRITERS }, () => writer()));
   log(`seeded ${args.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
-
-const round = (n: number, digits: number): number => Number(n.toFixed(digits));
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

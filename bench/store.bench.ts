@@ -28,8 +28,7 @@ import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { createEventStore, PostgresEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-
-type Backend = 'sqlite' | 'postgres';
+import { log, percentile, round, type Backend } from './support/cli';
 
 interface BenchArgs {
   readonly backend: Backend;
@@ -72,10 +71,6 @@ function parseArgs(argv: readonly string[]): BenchArgs {
     verify: flags.has('verify'),
   };
 }
-
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
-};
 
 /** Durable single-row commits per second on this disk: the baseline group commit must beat. */
 function measureRawInserts(dir: string, seconds: number): number {
@@ -156,14 +151,6 @@ function cpuBetween(before: Map<number, number>, after: Map<number, number>): nu
   for (const [pid, micros] of after) if (before.has(pid)) total += micros - (before.get(pid) as number);
   return total;
 }
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
-const round = (n: number, digits: number): number => Number(n.toFixed(digits));
 
 async function runWriters(store: EventStore, args: BenchArgs): Promise<{ seconds: number; latencies: number[] }> {
   let remaining = args.events;

@@ -27,15 +27,6 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     await t.close();
   });
 
-  /** Runs a refused request and checks that it wrote nothing to the log. */
-  async function refused(send: () => Promise<{ status: number; body: Record<string, unknown> }>, status: number) {
-    const head = await t.store.headPosition();
-    const response = await send();
-    expect(response.status).toBe(status);
-    expect(await t.store.headPosition()).toBe(head);
-    return response.body;
-  }
-
   /** The fields a 400 names, each once (a field breaking two rules is reported twice). */
   const fields = (body: Record<string, unknown>) => [...new Set((body['errors'] as { field: string }[]).map((e) => e.field))];
 
@@ -87,7 +78,7 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     expect(assigned.headers['etag']).toBe('"2"');
     expect(assigned.body).toMatchObject({ owner: 'carol', version: 2 });
 
-    const stale = await refused(() => t.http.post(`${path}/start`).set(t.auth(carol)).set('If-Match', '"1"').send({}), 412);
+    const stale = await t.refused(() => t.http.post(`${path}/start`).set(t.auth(carol)).set('If-Match', '"1"').send({}), 412);
     expect(stale).toMatchObject({ code: 'VERSION_CONFLICT' });
 
     const slipped = new Date(Date.parse(dueAt) + 3 * DAY_MS).toISOString();
@@ -99,7 +90,7 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     expect(done.body).toMatchObject({ status: 'done', completedAt: expect.any(String), version: 5 });
 
     // Finished: only reopen is allowed.
-    expect(await refused(() => t.http.post(`${path}/start`).set(t.auth(carol)).send({}), 409)).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'done' });
+    expect(await t.refused(() => t.http.post(`${path}/start`).set(t.auth(carol)).send({}), 409)).toMatchObject({ code: 'INVALID_TRANSITION', currentState: 'done' });
 
     const reopened = await t.http.post(`${path}/reopen`).set(t.auth(lead)).send({ reason: 'alert flaps' }).expect(200);
     expect(reopened.body).toMatchObject({ status: 'open', completedAt: null, version: 6 });
@@ -168,13 +159,13 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     const stakeholder = await t.keyFor('stakeholder');
     const auditor = await t.keyFor('auditor');
     const create = `/api/v1/incidents/${incidentId}/action-items`;
-    expect(await refused(() => t.http.post(create).set(t.auth(stakeholder)).send(item()), 403)).toMatchObject({ code: 'FORBIDDEN' });
-    await refused(() => t.http.post(create).set(t.auth(auditor)).send(item()), 403);
-    await refused(() => t.http.post(create).send(item()), 401);
+    expect(await t.refused(() => t.http.post(create).set(t.auth(stakeholder)).send(item()), 403)).toMatchObject({ code: 'FORBIDDEN' });
+    await t.refused(() => t.http.post(create).set(t.auth(auditor)).send(item()), 403);
+    await t.refused(() => t.http.post(create).send(item()), 401);
 
     const { id } = await created(incidentId, item(), await t.keyFor('responder'));
-    await refused(() => t.http.post(`/api/v1/action-items/${id}/start`).set(t.auth(stakeholder)).send({}), 403);
-    await refused(() => t.http.post(`/api/v1/action-items/${id}/assign`).set(t.auth(stakeholder)).send({ owner: 'carol' }), 403);
+    await t.refused(() => t.http.post(`/api/v1/action-items/${id}/start`).set(t.auth(stakeholder)).send({}), 403);
+    await t.refused(() => t.http.post(`/api/v1/action-items/${id}/assign`).set(t.auth(stakeholder)).send({ owner: 'carol' }), 403);
     await t.http.get(`/api/v1/action-items/${id}/history`).set(t.auth(stakeholder)).expect(200);
   });
 
@@ -182,43 +173,43 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     const { id: incidentId } = await t.declare();
     const create = `/api/v1/incidents/${incidentId}/action-items`;
 
-    const badOwner = await refused(() => t.http.post(create).set(t.auth()).send(item({ owner: 'Bob Smith' })), 400);
+    const badOwner = await t.refused(() => t.http.post(create).set(t.auth()).send(item({ owner: 'Bob Smith' })), 400);
     expect(badOwner).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(fields(badOwner)).toEqual(['owner']);
 
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ dueAt: '2026-12-01T17:00:00' })), 400))).toEqual(['dueAt']);
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ dueAt: 'next tuesday' })), 400))).toEqual(['dueAt']);
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ priority: 'P5' })), 400))).toEqual(['priority']);
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ kind: 'wishful' })), 400))).toEqual(['kind']);
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ title: 'x'.repeat(301) })), 400))).toEqual(['title']);
-    expect(fields(await refused(() => t.http.post(create).set(t.auth()).send(item({ status: 'done' })), 400))).toEqual(['status']);
-    const missing = await refused(() => t.http.post(create).set(t.auth()).send({ title: 'only this' }), 400);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ dueAt: '2026-12-01T17:00:00' })), 400))).toEqual(['dueAt']);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ dueAt: 'next tuesday' })), 400))).toEqual(['dueAt']);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ priority: 'P5' })), 400))).toEqual(['priority']);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ kind: 'wishful' })), 400))).toEqual(['kind']);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ title: 'x'.repeat(301) })), 400))).toEqual(['title']);
+    expect(fields(await t.refused(() => t.http.post(create).set(t.auth()).send(item({ status: 'done' })), 400))).toEqual(['status']);
+    const missing = await t.refused(() => t.http.post(create).set(t.auth()).send({ title: 'only this' }), 400);
     expect(fields(missing)).toEqual(expect.arrayContaining(['owner', 'dueAt', 'priority', 'kind']));
 
     const { id } = await created(incidentId);
     const path = `/api/v1/action-items/${id}`;
-    expect(fields(await refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20), reason: '' }), 400))).toEqual(['reason']);
-    expect(fields(await refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20), reason: '   ' }), 400))).toEqual(['reason']);
-    expect(fields(await refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20) }), 400))).toEqual(['reason']);
-    expect(fields(await refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: 'soon', reason: 'x' }), 400))).toEqual(['dueAt']);
-    expect(fields(await refused(() => t.http.post(`${path}/cancel`).set(t.auth()).send({ reason: '' }), 400))).toEqual(['reason']);
-    expect(fields(await refused(() => t.http.post(`${path}/cancel`).set(t.auth()).send({}), 400))).toEqual(['reason']);
-    expect(fields(await refused(() => t.http.post(`${path}/assign`).set(t.auth()).send({ owner: 'not an owner' }), 400))).toEqual(['owner']);
-    expect(fields(await refused(() => t.http.post(`${path}/start`).set(t.auth()).send({ note: 'x' }), 400))).toEqual(['note']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20), reason: '' }), 400))).toEqual(['reason']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20), reason: '   ' }), 400))).toEqual(['reason']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: inDays(20) }), 400))).toEqual(['reason']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/reschedule`).set(t.auth()).send({ dueAt: 'soon', reason: 'x' }), 400))).toEqual(['dueAt']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/cancel`).set(t.auth()).send({ reason: '' }), 400))).toEqual(['reason']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/cancel`).set(t.auth()).send({}), 400))).toEqual(['reason']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/assign`).set(t.auth()).send({ owner: 'not an owner' }), 400))).toEqual(['owner']);
+    expect(fields(await t.refused(() => t.http.post(`${path}/start`).set(t.auth()).send({ note: 'x' }), 400))).toEqual(['note']);
 
     // Rules only the decider knows: same owner, same date, start twice.
-    expect(await refused(() => t.http.post(`${path}/assign`).set(t.auth()).send({ owner: 'bob' }), 409)).toMatchObject({ code: 'INVALID_TRANSITION', reason: 'OWNER_UNCHANGED' });
+    expect(await t.refused(() => t.http.post(`${path}/assign`).set(t.auth()).send({ owner: 'bob' }), 409)).toMatchObject({ code: 'INVALID_TRANSITION', reason: 'OWNER_UNCHANGED' });
     await t.http.post(`${path}/start`).set(t.auth()).send({}).expect(200);
-    expect(await refused(() => t.http.post(`${path}/start`).set(t.auth()).send({}), 409)).toMatchObject({ reason: 'ALREADY_STARTED' });
+    expect(await t.refused(() => t.http.post(`${path}/start`).set(t.auth()).send({}), 409)).toMatchObject({ reason: 'ALREADY_STARTED' });
   });
 
   it('answers 404 for an unknown incident or action item', async () => {
     const unknown = '0192f0c4-0000-7000-8000-0000000000ff';
-    expect(await refused(() => t.http.post(`/api/v1/incidents/${unknown}/action-items`).set(t.auth()).send(item()), 404)).toMatchObject({ code: 'NOT_FOUND' });
-    await refused(() => t.http.get(`/api/v1/action-items/${unknown}`).set(t.auth()), 404);
-    await refused(() => t.http.get(`/api/v1/action-items/${unknown}/history`).set(t.auth()), 404);
-    await refused(() => t.http.post(`/api/v1/action-items/${unknown}/start`).set(t.auth()).send({}), 404);
-    await refused(() => t.http.get('/api/v1/action-items/not-a-uuid').set(t.auth()), 400);
+    expect(await t.refused(() => t.http.post(`/api/v1/incidents/${unknown}/action-items`).set(t.auth()).send(item()), 404)).toMatchObject({ code: 'NOT_FOUND' });
+    await t.refused(() => t.http.get(`/api/v1/action-items/${unknown}`).set(t.auth()), 404);
+    await t.refused(() => t.http.get(`/api/v1/action-items/${unknown}/history`).set(t.auth()), 404);
+    await t.refused(() => t.http.post(`/api/v1/action-items/${unknown}/start`).set(t.auth()).send({}), 404);
+    await t.refused(() => t.http.get('/api/v1/action-items/not-a-uuid').set(t.auth()), 400);
   });
 
   it('refuses to add an item to a closed incident', async () => {
@@ -227,7 +218,7 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     // Follow-ups usually come after resolution: still allowed.
     await created(incidentId);
     await t.http.post(`/api/v1/incidents/${incidentId}/close`).set(t.auth()).send({}).expect(200);
-    expect(await refused(() => t.http.post(`/api/v1/incidents/${incidentId}/action-items`).set(t.auth()).send(item()), 409)).toMatchObject({
+    expect(await t.refused(() => t.http.post(`/api/v1/incidents/${incidentId}/action-items`).set(t.auth()).send(item()), 409)).toMatchObject({
       code: 'INVALID_TRANSITION',
       reason: 'INCIDENT_CLOSED',
       currentState: 'closed',
@@ -240,9 +231,9 @@ describe.each(BACKENDS)('Action items API (real Nest app on %s)', (backend) => {
     const key = `action-item-${Date.now()}-${backend}`;
     const body = item();
     const first = await t.http.post(create).set(t.auth()).set('Idempotency-Key', key).send(body).expect(201);
-    const again = await refused(() => t.http.post(create).set(t.auth()).set('Idempotency-Key', key).send(body), 201);
+    const again = await t.refused(() => t.http.post(create).set(t.auth()).set('Idempotency-Key', key).send(body), 201);
     expect(again).toEqual(first.body);
-    expect(await refused(() => t.http.post(create).set(t.auth()).set('Idempotency-Key', key).send({ ...body, title: 'other' }), 422)).toMatchObject({
+    expect(await t.refused(() => t.http.post(create).set(t.auth()).set('Idempotency-Key', key).send({ ...body, title: 'other' }), 422)).toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
   });

@@ -1,8 +1,6 @@
-import { eventually, startPostgres, type PostgresHarness } from '@causeway/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { eventually } from '@causeway/testing';
 import { join } from 'node:path';
-import { buildServer, killAll, startServer, type ServerProcess } from './support/server-process';
+import { useServerProcesses } from './support/server-process';
 
 const ADMIN = 'overdue-scheduler-admin-key-0123456789';
 const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
@@ -37,30 +35,12 @@ async function createItem(base: string, incidentId: string, dueAt: string, owner
 const hoursAgo = (hours: number) => new Date(Math.floor(Date.now() / 1000) * 1000 - hours * 3_600_000).toISOString();
 
 describe('Overdue scheduler across processes', () => {
-  let pg: PostgresHarness;
-  let dataDir: string;
-  const processes: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    buildServer();
-    pg = await startPostgres();
-    dataDir = mkdtempSync(join(tmpdir(), 'causeway-overdue-'));
-  });
-  afterAll(async () => {
-    await killAll(processes);
-    await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const spawnServer = async (env: Record<string, string>) => {
-    const started = await startServer({ CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN, ...env });
-    processes.push(started);
-    return started;
-  };
+  const servers = useServerProcesses('overdue', ADMIN);
+  const spawnServer = (env: Record<string, string>) => servers.spawn(env);
 
   it('two server processes on one PostgreSQL database, both scheduling, record exactly one overdue event per item', async () => {
-    const database = await pg.createDatabase();
-    const env = { CAUSEWAY_STORE: 'postgres', DATABASE_URL: database.url, CAUSEWAY_DATA_DIR: join(dataDir, 'racing'), CAUSEWAY_SCHEDULER_INTERVAL_MS: '20' };
+    const database = await servers.pg.createDatabase();
+    const env = { CAUSEWAY_STORE: 'postgres', DATABASE_URL: database.url, CAUSEWAY_DATA_DIR: join(servers.dataDir, 'racing'), CAUSEWAY_SCHEDULER_INTERVAL_MS: '20' };
     const [a, b] = [await spawnServer(env), await spawnServer(env)];
     const incidentId = await declare(a.baseUrl);
     const items: string[] = [];
@@ -88,9 +68,9 @@ describe('Overdue scheduler across processes', () => {
   it.each(['sqlite', 'postgres'] as const)(
     'a restart between the due date and the next tick loses nothing and duplicates nothing (%s)',
     async (backend) => {
-      const database = backend === 'postgres' ? await pg.createDatabase() : null;
+      const database = backend === 'postgres' ? await servers.pg.createDatabase() : null;
       const env = {
-        CAUSEWAY_DATA_DIR: join(dataDir, `restart-${backend}`),
+        CAUSEWAY_DATA_DIR: join(servers.dataDir, `restart-${backend}`),
         ...(database ? { CAUSEWAY_STORE: 'postgres', DATABASE_URL: database.url } : {}),
       };
       // First process: its scheduler ticked at start-up, before the item existed, and is an hour from the next tick.

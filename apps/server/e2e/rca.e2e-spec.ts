@@ -26,22 +26,13 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     return id;
   }
 
-  /** Runs a refused request and checks that it wrote nothing to the log. */
-  async function refused(send: () => Promise<{ status: number; body: Record<string, unknown> }>, status: number) {
-    const head = await t.store.headPosition();
-    const response = await send();
-    expect(response.status).toBe(status);
-    expect(await t.store.headPosition()).toBe(head);
-    return response.body;
-  }
-
   it('runs an RCA from draft to publication, with ETags and timeline lines', async () => {
     const lead = await t.keyFor('lead', 'lead-lee');
     const responder = await t.keyFor('responder', 'resp-rita');
     const { id } = await t.declare();
     const rca = `/api/v1/incidents/${id}/rca`;
 
-    const early = await refused(() => t.http.put(rca).set(t.auth(responder)).send(draft), 409);
+    const early = await t.refused(() => t.http.put(rca).set(t.auth(responder)).send(draft), 409);
     expect(early).toMatchObject({ code: 'INVALID_TRANSITION', reason: 'INCIDENT_NOT_IDENTIFIED', currentState: 'declared' });
     await t.http.get(rca).set(t.auth()).expect(404);
 
@@ -52,7 +43,7 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     expect(drafted.body).toMatchObject({ ...draft, incidentId: id, lessons: null, status: 'draft', version: 1, submittedAt: null, lastChangeRequest: null });
 
     // An identical save is idempotent: nothing new, same version.
-    const same = await refused(() => t.http.put(rca).set(t.auth(responder)).send(draft), 200);
+    const same = await t.refused(() => t.http.put(rca).set(t.auth(responder)).send(draft), 200);
     expect(same).toMatchObject({ version: 1 });
 
     const revised = { ...draft, rootCause: 'Pool halved by config change 1234', whys: [...draft.whys, 'No review of pool settings'], lessons: 'Alert on pool use' };
@@ -60,7 +51,7 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     expect(updated.headers['etag']).toBe('"2"');
     expect(updated.body).toMatchObject({ status: 'draft', version: 2, lessons: 'Alert on pool use' });
 
-    const stale = await refused(() => t.http.post(`${rca}/submit`).set(t.auth(responder)).set('If-Match', '"1"').send({}), 412);
+    const stale = await t.refused(() => t.http.post(`${rca}/submit`).set(t.auth(responder)).set('If-Match', '"1"').send({}), 412);
     expect(stale).toMatchObject({ code: 'VERSION_CONFLICT' });
 
     await t.http.post(`${rca}/submit`).set(t.auth(responder)).set('If-Match', '"2"').send({}).expect(200);
@@ -87,7 +78,7 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     );
 
     // Published is final.
-    await refused(() => t.http.put(rca).set(t.auth(lead)).send(draft), 409);
+    await t.refused(() => t.http.put(rca).set(t.auth(lead)).send(draft), 409);
 
     const timeline = await t.http.get(`/api/v1/incidents/${id}/timeline`).set(t.auth()).expect(200);
     const lines = timeline.body.items.map((entry: { summary: string }) => entry.summary);
@@ -116,25 +107,25 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     const rca = `/api/v1/incidents/${id}/rca`;
     await t.http.put(rca).set(t.auth(responder)).send(draft).expect(200);
     await t.http.post(`${rca}/submit`).set(t.auth(responder)).send({}).expect(200);
-    expect(await refused(() => t.http.post(`${rca}/approve`).set(t.auth(responder)).send({}), 403)).toMatchObject({ code: 'FORBIDDEN' });
-    await refused(() => t.http.post(`${rca}/request-changes`).set(t.auth(responder)).send({ comment: 'x' }), 403);
-    await refused(() => t.http.post(`${rca}/publish`).set(t.auth(responder)).send({}), 403);
+    expect(await t.refused(() => t.http.post(`${rca}/approve`).set(t.auth(responder)).send({}), 403)).toMatchObject({ code: 'FORBIDDEN' });
+    await t.refused(() => t.http.post(`${rca}/request-changes`).set(t.auth(responder)).send({ comment: 'x' }), 403);
+    await t.refused(() => t.http.post(`${rca}/publish`).set(t.auth(responder)).send({}), 403);
     const stakeholder = await t.keyFor('stakeholder');
-    await refused(() => t.http.put(rca).set(t.auth(stakeholder)).send(draft), 403);
+    await t.refused(() => t.http.put(rca).set(t.auth(stakeholder)).send(draft), 403);
   });
 
   it('refuses to publish before approval', async () => {
     const id = await identifiedIncident();
     const rca = `/api/v1/incidents/${id}/rca`;
     await t.http.put(rca).set(t.auth()).send(draft).expect(200);
-    expect(await refused(() => t.http.post(`${rca}/publish`).set(t.auth()).send({}), 409)).toMatchObject({
+    expect(await t.refused(() => t.http.post(`${rca}/publish`).set(t.auth()).send({}), 409)).toMatchObject({
       code: 'INVALID_TRANSITION',
       reason: 'NOT_APPROVED',
       currentState: 'draft',
       allowed: ['approved'],
     });
     await t.http.post(`${rca}/submit`).set(t.auth()).send({}).expect(200);
-    await refused(() => t.http.post(`${rca}/publish`).set(t.auth()).send({}), 409);
+    await t.refused(() => t.http.post(`${rca}/publish`).set(t.auth()).send({}), 409);
   });
 
   it('validates the body: whys, category, unknown fields, empty workflow bodies', async () => {
@@ -143,43 +134,43 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     const fields = (body: Record<string, unknown>) => (body['errors'] as { field: string }[]).map((e) => e.field);
 
     const whys = Array.from({ length: 11 }, (_, i) => `why ${i + 1}`);
-    const tooMany = await refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, whys }), 400);
+    const tooMany = await t.refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, whys }), 400);
     expect(tooMany).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(fields(tooMany)).toContain('whys');
 
-    const unknownCategory = await refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, category: 'cosmic-rays' }), 400);
+    const unknownCategory = await t.refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, category: 'cosmic-rays' }), 400);
     expect(unknownCategory).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(fields(unknownCategory)).toEqual(['category']);
 
-    const factor = await refused(
+    const factor = await t.refused(
       () => t.http.put(rca).set(t.auth()).send({ ...draft, contributingFactors: [{ category: 'gremlins', description: 'd' }] }),
       400,
     );
     expect(fields(factor)).toEqual(['contributingFactors[0].category']);
 
-    const nested = await refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, contributingFactors: [{ category: 'capacity', extra: 1 }] }), 400);
+    const nested = await t.refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, contributingFactors: [{ category: 'capacity', extra: 1 }] }), 400);
     expect(fields(nested)).toEqual(expect.arrayContaining(['contributingFactors[0].extra', 'contributingFactors[0].description']));
 
-    const unknown = await refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, status: 'published' }), 400);
+    const unknown = await t.refused(() => t.http.put(rca).set(t.auth()).send({ ...draft, status: 'published' }), 400);
     expect(fields(unknown)).toEqual(['status']);
 
-    const missing = await refused(() => t.http.put(rca).set(t.auth()).send({ summary: 'only this' }), 400);
+    const missing = await t.refused(() => t.http.put(rca).set(t.auth()).send({ summary: 'only this' }), 400);
     expect(fields(missing)).toEqual(expect.arrayContaining(['rootCause', 'category', 'contributingFactors', 'whys']));
 
     await t.http.put(rca).set(t.auth()).send(draft).expect(200);
-    await refused(() => t.http.post(`${rca}/submit`).set(t.auth()).send({ note: 'x' }), 400);
+    await t.refused(() => t.http.post(`${rca}/submit`).set(t.auth()).send({ note: 'x' }), 400);
     await t.http.post(`${rca}/submit`).set(t.auth()).send({}).expect(200);
-    const blank = await refused(() => t.http.post(`${rca}/request-changes`).set(t.auth()).send({}), 400);
+    const blank = await t.refused(() => t.http.post(`${rca}/request-changes`).set(t.auth()).send({}), 400);
     expect(new Set(fields(blank))).toEqual(new Set(['comment']));
   });
 
   it('answers 404 for an unknown incident or an incident without an RCA', async () => {
     const unknown = '0192f0c4-0000-7000-8000-0000000000ff';
-    expect(await refused(() => t.http.put(`/api/v1/incidents/${unknown}/rca`).set(t.auth()).send(draft), 404)).toMatchObject({ code: 'NOT_FOUND' });
-    await refused(() => t.http.get(`/api/v1/incidents/${unknown}/rca`).set(t.auth()), 404);
-    await refused(() => t.http.post(`/api/v1/incidents/${unknown}/rca/submit`).set(t.auth()).send({}), 404);
+    expect(await t.refused(() => t.http.put(`/api/v1/incidents/${unknown}/rca`).set(t.auth()).send(draft), 404)).toMatchObject({ code: 'NOT_FOUND' });
+    await t.refused(() => t.http.get(`/api/v1/incidents/${unknown}/rca`).set(t.auth()), 404);
+    await t.refused(() => t.http.post(`/api/v1/incidents/${unknown}/rca/submit`).set(t.auth()).send({}), 404);
     const id = await identifiedIncident();
-    const none = await refused(() => t.http.get(`/api/v1/incidents/${id}/rca`).set(t.auth()), 404);
+    const none = await t.refused(() => t.http.get(`/api/v1/incidents/${id}/rca`).set(t.auth()), 404);
     expect(none).toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
@@ -188,7 +179,7 @@ describe.each(BACKENDS)('RCA API (real Nest app on %s)', (backend) => {
     const rca = `/api/v1/incidents/${id}/rca`;
     const key = `rca-${Date.now()}`;
     const first = await t.http.put(rca).set(t.auth()).set('Idempotency-Key', key).send(draft).expect(200);
-    const again = await refused(() => t.http.put(rca).set(t.auth()).set('Idempotency-Key', key).send(draft), 200);
+    const again = await t.refused(() => t.http.put(rca).set(t.auth()).set('Idempotency-Key', key).send(draft), 200);
     expect(again).toEqual(first.body);
   });
 

@@ -1,8 +1,5 @@
-import { startPostgres, type PostgresHarness } from '@causeway/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServer, killAll, startServer, type ServerProcess } from './support/server-process';
+import { useServerProcesses } from './support/server-process';
 
 const ADMIN = 'split-services-admin-key-0123456789';
 const headers = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
@@ -44,35 +41,17 @@ async function scenario(apis: readonly string[]) {
 }
 
 describe('Split services on PostgreSQL: two api processes and a projector', () => {
-  let pg: PostgresHarness;
-  let dataDir: string;
-  const processes: ServerProcess[] = [];
-
-  beforeAll(async () => {
-    buildServer();
-    pg = await startPostgres();
-    dataDir = mkdtempSync(join(tmpdir(), 'causeway-split-'));
-  });
-  afterAll(async () => {
-    await killAll(processes);
-    await pg?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const spawnApp = async (app: 'server' | 'api' | 'projector', env: Record<string, string>) => {
-    const started = await startServer({ CAUSEWAY_BOOTSTRAP_ADMIN_KEY: ADMIN, ...env }, app);
-    processes.push(started);
-    return started;
-  };
+  const servers = useServerProcesses('split', ADMIN);
+  const spawnApp = (app: 'server' | 'api' | 'projector', env: Record<string, string>) => servers.spawn(env, app);
 
   it('serves the same results as the all-in-one, and a second projector takes over', async () => {
-    const pgEnv = { CAUSEWAY_STORE: 'postgres', DATABASE_URL: pg.url, CAUSEWAY_DATA_DIR: dataDir };
+    const pgEnv = { CAUSEWAY_STORE: 'postgres', DATABASE_URL: servers.pg.url, CAUSEWAY_DATA_DIR: servers.dataDir };
     const projector = await spawnApp('projector', pgEnv);
     const api1 = await spawnApp('api', pgEnv);
     const api2 = await spawnApp('api', pgEnv);
     const split = await scenario([api1.baseUrl, api2.baseUrl]);
 
-    const allInOne = await spawnApp('server', { CAUSEWAY_DATA_DIR: join(dataDir, 'embedded') });
+    const allInOne = await spawnApp('server', { CAUSEWAY_DATA_DIR: join(servers.dataDir, 'embedded') });
     const embedded = await scenario([allInOne.baseUrl]);
     expect(split.incident).toEqual(embedded.incident);
     expect(split.timeline).toEqual(embedded.timeline);

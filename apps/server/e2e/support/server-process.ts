@@ -1,4 +1,7 @@
+import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -50,4 +53,51 @@ export async function killAll(processes: readonly ServerProcess[]): Promise<void
       await p.exited;
     }
   }
+}
+
+export interface ServerProcesses {
+  /** The suite's PostgreSQL (available from `beforeAll` on). */
+  readonly pg: PostgresHarness;
+  /** A fresh temporary directory for the suite's data dirs. */
+  readonly dataDir: string;
+  /** Starts a server process with the suite's bootstrap admin key; it is killed after the suite. */
+  spawn(env: Record<string, string>, app?: 'server' | 'api' | 'projector'): Promise<ServerProcess>;
+}
+
+/**
+ * The harness of a suite of spawned server processes, registered as `beforeAll`/`afterAll`:
+ * builds the server, starts PostgreSQL and creates a temporary directory (`causeway-<name>-…`);
+ * afterwards kills every process it spawned, stops PostgreSQL and removes the directory.
+ */
+export function useServerProcesses(name: string, adminKey: string): ServerProcesses {
+  let pg: PostgresHarness | undefined;
+  let dataDir: string | undefined;
+  const processes: ServerProcess[] = [];
+  beforeAll(async () => {
+    buildServer();
+    pg = await startPostgres();
+    dataDir = mkdtempSync(join(tmpdir(), `causeway-${name}-`));
+  });
+  afterAll(async () => {
+    await killAll(processes);
+    await pg?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is set up in beforeAll`);
+    return value;
+  };
+  return {
+    get pg() {
+      return ready(pg, 'pg');
+    },
+    get dataDir() {
+      return ready(dataDir, 'dataDir');
+    },
+    async spawn(env, app = 'server') {
+      const started = await startServer({ CAUSEWAY_BOOTSTRAP_ADMIN_KEY: adminKey, ...env }, app);
+      processes.push(started);
+      return started;
+    },
+  };
 }

@@ -25,6 +25,8 @@ export interface TestApp {
   keyFor(role: 'admin' | 'lead' | 'responder' | 'stakeholder' | 'auditor', name?: string): Promise<string>;
   /** Declares an incident as the admin and returns its resource. */
   declare(body?: Record<string, unknown>): Promise<{ id: string; version: number } & Record<string, unknown>>;
+  /** Runs a refused request, checks its status and that it wrote nothing to the log; returns its body. */
+  refused(send: () => Promise<{ status: number; body: Record<string, unknown> }>, status: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -45,11 +47,12 @@ export async function startTestApp(backend: Backend = 'sqlite'): Promise<TestApp
   await app.init();
   const http = request(app.getHttpServer());
   const auth = (key = ADMIN_KEY) => ({ Authorization: `Bearer ${key}` });
+  const store = app.get<EventStore>(EVENT_STORE);
   return {
     app,
     http,
     dataDir,
-    store: app.get<EventStore>(EVENT_STORE),
+    store,
     auth,
     async keyFor(role, name = `${role}-user`) {
       const response = await http.post('/api/v1/api-keys').set(auth()).send({ name, role }).expect(201);
@@ -61,6 +64,13 @@ export async function startTestApp(backend: Backend = 'sqlite'): Promise<TestApp
         .set(auth())
         .send({ title: 'Checkout latency above 2 s', severity: 'SEV2', service: 'checkout', ...body })
         .expect(201);
+      return response.body;
+    },
+    async refused(send, status) {
+      const head = await store.headPosition();
+      const response = await send();
+      expect(response.status).toBe(status);
+      expect(await store.headPosition()).toBe(head);
       return response.body;
     },
     async close() {

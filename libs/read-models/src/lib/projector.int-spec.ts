@@ -1,12 +1,12 @@
 import type { ActionItemCommandInput, CommandContext, IncidentCommandInput } from '@causeway/application';
-import { startPostgres, type PostgresHarness } from '@causeway/testing';
+import { seededRandom, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { ACTION_ITEM_EVENT_TYPES, DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
 import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
 import type { AppliedBatch } from './projector';
 import { IncidentQueries } from './queries/incident.queries';
 import { TimelineQueries } from './queries/timeline.queries';
 import { ApiKeyQueries } from './queries/api-key.queries';
-import { READ_MODEL_BACKENDS, ReadModelFixture, seededRandom } from './testing/read-model.fixture';
+import { READ_MODEL_BACKENDS, ReadModelFixture } from './testing/read-model.fixture';
 
 const alice: CommandContext = { actor: 'alice' };
 

@@ -1,9 +1,9 @@
 import type { IdempotencyRecord } from '@causeway/application';
-import { startPostgres, type PostgresHarness } from '@causeway/testing';
+import { seededRandom, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { SEVERITIES } from '@causeway/domain';
 import type { IncidentSummary } from '../projections/incident-summary.projection';
 import type { Projector } from '../projector';
-import { READ_MODEL_BACKENDS, ReadModelFixture, seededRandom } from '../testing/read-model.fixture';
+import { READ_MODEL_BACKENDS, ReadModelFixture } from '../testing/read-model.fixture';
 import { ApiKeyQueries } from './api-key.queries';
 import { encodeCursor, InvalidCursorError } from './cursor';
 import { IncidentQueries, type ListIncidentsFilter } from './incident.queries';
