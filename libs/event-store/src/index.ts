@@ -1,4 +1,5 @@
 export * from './lib/event-store.port';
+export * from './lib/event-types';
 export * from './lib/canonical-json';
 export * from './lib/hash-chain';
 export * from './lib/group-commit-queue';

@@ -1,3 +1,5 @@
+import type { EventTypes } from './event-types';
+
 /**
  * The event log port. Every backend (SQLite, PostgreSQL, EventStoreDB) implements it and passes the
  * one contract suite in `@causeway/testing`. Callers depend on this file only.
@@ -20,23 +22,40 @@ export interface EventMetadata {
   readonly importedFrom?: { readonly backend: string; readonly position: number; readonly recordedAt: string; readonly hash: string };
 }
 
-export interface NewEvent {
-  /** UUID, unique in the whole log: re-appending an id already stored is a no-op. */
-  readonly id: string;
+/** What every event is, whatever its payload: a type name and its data. Domain events fit it. */
+export interface EventShape {
   readonly type: string;
-  readonly data: JsonObject;
-  readonly metadata: EventMetadata;
+  readonly data: unknown;
 }
 
-export interface StoredEvent {
+/** An event whose payload type is not known to the reader: the JSON the log holds. */
+export interface UntypedEvent {
+  readonly type: string;
+  readonly data: JsonObject;
+}
+
+/** An event to append: the event itself plus its id and metadata. */
+export type NewEvent<E extends EventShape = UntypedEvent> = E & {
+  /** UUID, unique in the whole log: re-appending an id already stored is a no-op. */
+  readonly id: string;
+  readonly metadata: EventMetadata;
+};
+
+/**
+ * An event as the log returns it. `E` is the event union a reader expects (`StoredEvent<IncidentEvent>`
+ * narrows on `type` like the domain event); only `EventTypes.narrow` (or `readStream` with
+ * `eventTypes`) produces one, after checking the type name.
+ */
+export type StoredEvent<E extends EventShape = UntypedEvent> = E & StoredEventEnvelope;
+
+/** What the log adds to every event it stores. */
+export interface StoredEventEnvelope {
   /** Global position: dense, starting at 1, monotonic in the order readers receive events. */
   readonly position: number;
   readonly streamId: string;
   /** Version inside the stream: the first event is 1. */
   readonly version: number;
   readonly id: string;
-  readonly type: string;
-  readonly data: JsonObject;
   readonly metadata: EventMetadata;
   readonly occurredAt: string;
   /** Log time, assigned by the store when the event is committed. */
@@ -66,6 +85,11 @@ export interface ReadStreamOptions {
   readonly fromVersion?: number;
   /** Last version to return (inclusive). */
   readonly toVersion?: number;
+}
+
+/** Reads a stream as the domain's own event type: every event is checked against `eventTypes`. */
+export interface TypedReadStreamOptions<E extends EventShape> extends ReadStreamOptions {
+  readonly eventTypes: EventTypes<E>;
 }
 
 export interface ReadAllOptions {
@@ -104,8 +128,11 @@ export interface VerifyResult {
 
 export interface EventStore {
   readonly backend: string;
-  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** Stores the events' `data` as JSON: any event whose data is JSON-representable may be appended. */
+  append(streamId: string, events: readonly NewEvent<EventShape>[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** The stream as `E`; an event of another type is an `UnknownEventTypeError` (a stream mixed up). */
+  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
   /** The stream's current version, 0 when it has no events. */
   streamVersion(streamId: string): Promise<number>;
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;

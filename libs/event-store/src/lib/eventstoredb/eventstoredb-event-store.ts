@@ -23,12 +23,15 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type EventShape,
+  type TypedReadStreamOptions,
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
   type VerifyResult,
 } from '../event-store.port';
+import type { EventTypes } from '../event-types';
 import { GENESIS_HASH } from '../hash-chain';
 import { checkNewEvent } from '../prepare-append';
 import { verifyInPages } from '../verify-pages';
@@ -181,7 +184,14 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
+  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
+    const events = await this.readStoredStream(streamId, options);
+    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
+  }
+
+  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     this.ensureReadable();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;

@@ -15,12 +15,15 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type EventShape,
+  type TypedReadStreamOptions,
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
   type VerifyResult,
 } from '../event-store.port';
+import type { EventTypes } from '../event-types';
 import type { CommitOutcome } from '../group-commit-queue';
 import { GENESIS_HASH, canonicalEventHead } from '../hash-chain';
 import { verifyInPages } from '../verify-pages';
@@ -264,7 +267,14 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
+  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
+    const events = await this.readStoredStream(streamId, options);
+    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
+  }
+
+  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     // Versions are `integer`: a bound beyond its range would be a type error, not an empty range.
     const from = Math.max(Math.min(options.fromVersion ?? 1, MAX_VERSION), -MAX_VERSION);
     const to = Math.max(Math.min(options.toVersion ?? MAX_VERSION, MAX_VERSION), -MAX_VERSION);

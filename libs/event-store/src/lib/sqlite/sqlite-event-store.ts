@@ -15,12 +15,15 @@ import {
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type EventShape,
+  type TypedReadStreamOptions,
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
   type VerifyResult,
 } from '../event-store.port';
+import type { EventTypes } from '../event-types';
 import { GroupCommitQueue, type CommitOutcome } from '../group-commit-queue';
 import { GENESIS_HASH, canonicalEventHead, canonicalEventJsonFromHead, sha256Hex } from '../hash-chain';
 import { verifyInPages } from '../verify-pages';
@@ -177,7 +180,14 @@ export class SqliteEventStore implements EventStore {
     return this.queue.enqueue(request);
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
+  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
+    const events = await this.readStoredStream(streamId, options);
+    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
+  }
+
+  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     this.ensureReadable();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
