@@ -4,7 +4,7 @@
  * layer's table (one status per code) does not compile until the code has a row there.
  */
 export const ERROR_CODES = [
-  // Domain rules (this lib).
+  // Domain rules (this lib); VALIDATION_FAILED also for read-model cursors and the HTTP layer's checks.
   'INVALID_TRANSITION',
   'VALIDATION_FAILED',
   'NOT_FOUND',
@@ -17,8 +17,6 @@ export const ERROR_CODES = [
   'DUPLICATE_EVENT_ID',
   'STORE_UNAVAILABLE',
   'UNKNOWN_EVENT_TYPE',
-  // Read-model queries (@causeway/read-models).
-  'INVALID_CURSOR',
   // The HTTP layer's own problems (@causeway/http).
   'UNAUTHENTICATED',
   'FORBIDDEN',

@@ -34,7 +34,6 @@ export const PROBLEM_TABLE = {
   SERVICE_UNAVAILABLE: { status: 503, problem: 'SERVICE_UNAVAILABLE' },
   CONCURRENCY_EXHAUSTED: { status: 503, problem: 'SERVICE_UNAVAILABLE', detail: retry },
   STORE_UNAVAILABLE: { status: 503, problem: 'SERVICE_UNAVAILABLE', detail: retry },
-  INVALID_CURSOR: { status: 400, problem: 'VALIDATION_FAILED', detail: () => 'cursor is not a cursor this list returned' },
   INTERNAL_ERROR: { status: 500, problem: 'INTERNAL_ERROR', detail: unexpected },
   DUPLICATE_EVENT_ID: { status: 500, problem: 'INTERNAL_ERROR', detail: unexpected },
   UNKNOWN_EVENT_TYPE: { status: 500, problem: 'INTERNAL_ERROR', detail: unexpected },
