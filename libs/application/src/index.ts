@@ -1,4 +1,5 @@
 export * from './lib/clock.port';
+export * from './lib/aggregate';
 export * from './lib/command-handler';
 export * from './lib/errors';
 export * from './lib/idempotency.port';

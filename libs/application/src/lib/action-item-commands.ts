@@ -1,7 +1,5 @@
 import {
-  actionItemDecider,
   actionItemStreamId,
-  incidentDecider,
   incidentStreamId,
   NotFoundError,
   type ActionItem,
@@ -12,7 +10,8 @@ import {
   type MarkActionItemOverdue,
 } from '@causeway/domain';
 import type { EventStore, StoredEvent } from '@causeway/event-store';
-import { fold, toDomainEvent, type CommandContext, type CommandHandler, type CommandResult } from './command-handler';
+import { actionItemAggregate, fold, incidentAggregate, readEvents } from './aggregate';
+import type { CommandContext, CommandHandler, CommandResult } from './command-handler';
 import { deterministicId, newId } from './ids';
 
 /** Who the log names as the author of overdue events. */
@@ -48,13 +47,13 @@ export class ActionItemCommands {
   ) {}
 
   async create(incidentId: string, input: CreateActionItemInput, context: CommandContext): Promise<ActionItemCommandResult> {
-    const incident = fold(incidentDecider, await this.store.readStream(incidentStreamId(incidentId)));
+    const incident = fold(incidentAggregate, await readEvents(this.store, incidentAggregate, incidentStreamId(incidentId)));
     if (incident === null) throw new NotFoundError(`Incident ${incidentId} does not exist`);
     // Under an Idempotency-Key the new item's id is derived from it, so a retry after a crash finds
     // the same stream instead of creating a second item.
     const actionItemId = context.idempotencySeed ? deterministicId(`${context.idempotencySeed}:action-item`) : newId();
     const result = await this.handler.handle(
-      actionItemDecider,
+      actionItemAggregate,
       actionItemStreamId(actionItemId),
       (metadata) => ({
         type: 'CreateActionItem' as const,
@@ -68,7 +67,7 @@ export class ActionItemCommands {
 
   async execute(actionItemId: string, input: ActionItemCommandInput, context: CommandContext): Promise<ActionItemCommandResult> {
     const result = await this.handler.handle(
-      actionItemDecider,
+      actionItemAggregate,
       actionItemStreamId(actionItemId),
       (metadata) => ({ ...input, metadata }) as ActionItemCommand,
       context,
@@ -84,14 +83,11 @@ export class ActionItemCommands {
    */
   async markOverdue(actionItemId: string, dueAt: string, seen?: { readonly version: number; readonly state: ActionItem }): Promise<ActionItemCommandResult> {
     const result = await this.handler.handle(
-      actionItemDecider,
+      actionItemAggregate,
       actionItemStreamId(actionItemId),
       (metadata) => ({ type: 'MarkActionItemOverdue' as const, data: { dueAt }, metadata }),
-      {
-        actor: OVERDUE_SCHEDULER_ACTOR,
-        idempotencySeed: `action-item-overdue:${actionItemId}:${dueAt}`,
-        ...(seen ? { assumed: seen } : {}),
-      },
+      { actor: OVERDUE_SCHEDULER_ACTOR, idempotencySeed: `action-item-overdue:${actionItemId}:${dueAt}` },
+      seen,
     );
     return { ...result, actionItemId };
   }
@@ -99,11 +95,11 @@ export class ActionItemCommands {
   /** Folds the item's stream: always current, no read model involved. */
   async load(actionItemId: string): Promise<LoadedActionItem> {
     const events = await this.store.readStream(actionItemStreamId(actionItemId));
-    return { state: fold(actionItemDecider, events), version: events.at(-1)?.version ?? 0, events };
+    return { state: fold(actionItemAggregate, actionItemEventsOf(events)), version: events.at(-1)?.version ?? 0, events };
   }
 }
 
 /** The domain events of a loaded stream, for `actionItemHistory`. */
-export function actionItemEventsOf(events: readonly StoredEvent[]): ActionItemEvent[] {
-  return events.map((event) => toDomainEvent<ActionItemEvent>(event));
+export function actionItemEventsOf(events: readonly StoredEvent[]): StoredEvent<ActionItemEvent>[] {
+  return actionItemAggregate.eventTypes.narrowAll(events);
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { apiKeyDecider, apiKeyStreamId, type Role } from '@causeway/domain';
+import { apiKeyStreamId, type Role } from '@causeway/domain';
+import { apiKeyAggregate } from './aggregate';
 import type { CommandContext, CommandHandler } from './command-handler';
 import { newId } from './ids';
 
@@ -27,7 +28,7 @@ export class ApiKeyCommands {
     const id = input.id ?? newId();
     const key = input.key ?? `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const result = await this.handler.handle(
-      apiKeyDecider,
+      apiKeyAggregate,
       apiKeyStreamId(id),
       (metadata) => ({
         type: 'CreateApiKey' as const,
@@ -41,7 +42,7 @@ export class ApiKeyCommands {
 
   async revoke(id: string, context: CommandContext): Promise<{ position: number }> {
     const result = await this.handler.handle(
-      apiKeyDecider,
+      apiKeyAggregate,
       apiKeyStreamId(id),
       (metadata) => ({ type: 'RevokeApiKey' as const, data: {}, metadata }),
       context,

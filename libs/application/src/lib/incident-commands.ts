@@ -1,10 +1,10 @@
 import {
-  incidentDecider,
   incidentStreamId,
   type DeclareIncident,
   type IncidentCommand,
   type IncidentState,
 } from '@causeway/domain';
+import { incidentAggregate } from './aggregate';
 import type { CommandContext, CommandHandler, CommandResult } from './command-handler';
 import { deterministicId, newId } from './ids';
 
@@ -25,7 +25,7 @@ export class IncidentCommands {
     // finds the same stream instead of declaring a second incident.
     const incidentId = context.idempotencySeed ? deterministicId(`${context.idempotencySeed}:incident`) : newId();
     const result = await this.handler.handle(
-      incidentDecider,
+      incidentAggregate,
       incidentStreamId(incidentId),
       (metadata) => ({ type: 'DeclareIncident' as const, data: { ...input, incidentId }, metadata }),
       context,
@@ -35,7 +35,7 @@ export class IncidentCommands {
 
   async execute(incidentId: string, input: IncidentCommandInput, context: CommandContext): Promise<IncidentCommandResult> {
     const result = await this.handler.handle(
-      incidentDecider,
+      incidentAggregate,
       incidentStreamId(incidentId),
       (metadata) => ({ ...input, metadata }) as IncidentCommand,
       context,

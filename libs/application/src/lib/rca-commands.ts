@@ -1,9 +1,7 @@
 import {
   DEFAULT_CAUSE_CATEGORIES,
-  incidentDecider,
   incidentStreamId,
   NotFoundError,
-  rcaDecider,
   rcaStreamId,
   type CauseCategory,
   type RcaCommand,
@@ -11,7 +9,8 @@ import {
   type SaveRcaDraft,
 } from '@causeway/domain';
 import type { EventStore } from '@causeway/event-store';
-import { fold, type CommandContext, type CommandHandler, type CommandResult } from './command-handler';
+import { fold, incidentAggregate, rcaAggregate, readEvents } from './aggregate';
+import type { CommandContext, CommandHandler, CommandResult } from './command-handler';
 
 /** Injection token of the configured cause taxonomy (`GET /rca/categories`, validation of saves). */
 export const CAUSE_CATEGORIES = Symbol('CAUSE_CATEGORIES');
@@ -52,10 +51,10 @@ export class RcaCommands {
   }
 
   async save(incidentId: string, input: SaveRcaDraftInput, context: CommandContext): Promise<RcaCommandResult> {
-    const incident = fold(incidentDecider, await this.store.readStream(incidentStreamId(incidentId)));
+    const incident = fold(incidentAggregate, await readEvents(this.store, incidentAggregate, incidentStreamId(incidentId)));
     if (incident === null) throw new NotFoundError(`Incident ${incidentId} does not exist`);
     const result = await this.handler.handle(
-      rcaDecider,
+      rcaAggregate,
       rcaStreamId(incidentId),
       (metadata) => ({
         type: 'SaveRcaDraft' as const,
@@ -68,13 +67,13 @@ export class RcaCommands {
   }
 
   async execute(incidentId: string, input: RcaWorkflowInput, context: CommandContext): Promise<RcaCommandResult> {
-    const result = await this.handler.handle(rcaDecider, rcaStreamId(incidentId), (metadata) => ({ ...input, metadata }) as RcaCommand, context);
+    const result = await this.handler.handle(rcaAggregate, rcaStreamId(incidentId), (metadata) => ({ ...input, metadata }) as RcaCommand, context);
     return { ...result, incidentId };
   }
 
   /** Folds the RCA stream: always current, no read model involved. */
   async load(incidentId: string): Promise<LoadedRca> {
-    const stored = await this.store.readStream(rcaStreamId(incidentId));
-    return { state: fold(rcaDecider, stored), version: stored.at(-1)?.version ?? 0 };
+    const stored = await readEvents(this.store, rcaAggregate, rcaStreamId(incidentId));
+    return { state: fold(rcaAggregate, stored), version: stored.at(-1)?.version ?? 0 };
   }
 }

@@ -1,3 +1,4 @@
+import { CausewayError } from '@causeway/domain';
 import type { EventTypes } from './event-types';
 
 /**
@@ -149,7 +150,7 @@ export interface EventStore {
 }
 
 /** The expected version did not match: nothing was written. */
-export class WrongExpectedVersionError extends Error {
+export class WrongExpectedVersionError extends CausewayError<'WRONG_EXPECTED_VERSION'> {
   readonly code = 'WRONG_EXPECTED_VERSION' as const;
   constructor(
     readonly streamId: string,
@@ -162,7 +163,7 @@ export class WrongExpectedVersionError extends Error {
 }
 
 /** Some, but not all, of an append's event ids were already stored (or in another stream). */
-export class DuplicateEventIdError extends Error {
+export class DuplicateEventIdError extends CausewayError<'DUPLICATE_EVENT_ID'> {
   readonly code = 'DUPLICATE_EVENT_ID' as const;
   constructor(
     readonly eventId: string,
@@ -174,7 +175,7 @@ export class DuplicateEventIdError extends Error {
 }
 
 /** The store cannot be reached (HTTP 503). */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends CausewayError<'STORE_UNAVAILABLE'> {
   readonly code = 'STORE_UNAVAILABLE' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,7 +1,8 @@
+import { CausewayError } from '@causeway/domain';
 import type { EventShape, StoredEvent } from './event-store.port';
 
 /** A stored event's type is not one the reader knows: the wrong stream, or a newer writer. */
-export class UnknownEventTypeError extends Error {
+export class UnknownEventTypeError extends CausewayError<'UNKNOWN_EVENT_TYPE'> {
   readonly code = 'UNKNOWN_EVENT_TYPE' as const;
   constructor(
     readonly eventType: string,

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_CODES } from './problem/problem';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -11,7 +12,8 @@ const PROBLEM_SCHEMA = {
     detail: { type: 'string' },
     code: {
       type: 'string',
-      enum: ['VALIDATION_FAILED', 'INVALID_TRANSITION', 'VERSION_CONFLICT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'IDEMPOTENCY_KEY_REUSED', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'ALREADY_EXISTS', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'],
+      // The codes of the one error table: what the API advertises is what something raises.
+      enum: PROBLEM_CODES,
     },
     errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
   },

@@ -2,6 +2,7 @@ import { assertNever, type Command, type Decider } from '../shared/decider';
 import { AlreadyExistsError, InvalidTransitionError, NotFoundError } from '../shared/domain-error';
 import type { Role } from './access.types';
 import type { ApiKeyEvent } from './api-key.events';
+import type { ApiKeyTransitionReason } from './api-key.refusals';
 
 export type CreateApiKey = Command<
   'CreateApiKey',
@@ -22,7 +23,7 @@ export const apiKeyDecider: Decider<ApiKeyCommand, ApiKeyEvent, ApiKeyState> = {
       case 'RevokeApiKey':
         if (!state) throw new NotFoundError('API key not found');
         if (state.revoked) {
-          throw new InvalidTransitionError('ALREADY_REVOKED', 'API key is already revoked; revocation is final', 'revoked', []);
+          throw new InvalidTransitionError<ApiKeyTransitionReason>('ALREADY_REVOKED', 'API key is already revoked; revocation is final', 'revoked', []);
         }
         return [{ type: 'ApiKeyRevoked', data: { keyId: state.keyId, occurredAt: command.metadata.now } }];
       default:

@@ -26,6 +26,7 @@ import type {
   ActionItemRescheduled,
   ActionItemStarted,
 } from './action-item.events';
+import type { ActionItemTransitionReason, ActionItemValidationReason } from './action-item.refusals';
 import type { ActionItem, ActionItemState } from './action-item.state';
 import {
   ACTION_ITEM_TITLE_MAX_LENGTH,
@@ -56,6 +57,14 @@ const ALLOWED_FROM: Readonly<Record<LifecycleCommandType, readonly ActionItemSta
   CompleteActionItem: ACTIVE_ACTION_ITEM_STATUSES,
   ReopenActionItem: FINISHED_ACTION_ITEM_STATUSES,
   CancelActionItem: ACTIVE_ACTION_ITEM_STATUSES,
+};
+
+/** The refusal of a command that its status does not allow, by that status. */
+const NOT_ALLOWED_IN: Readonly<Record<ActionItemStatus, ActionItemTransitionReason>> = {
+  open: 'ACTION_ITEM_OPEN',
+  in_progress: 'ACTION_ITEM_IN_PROGRESS',
+  done: 'ACTION_ITEM_DONE',
+  cancelled: 'ACTION_ITEM_CANCELLED',
 };
 
 /** Incident statuses an action item may be created in: follow-ups usually come after resolution. */
@@ -154,7 +163,7 @@ export const actionItemDecider: Decider<ActionItemCommand, ActionItemEvent, Acti
 function create(command: CreateActionItem): ActionItemCreated {
   const { data, metadata } = command;
   if (data.incidentStatus === 'closed') {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<ActionItemTransitionReason>(
       'INCIDENT_CLOSED',
       `Cannot create action item: incident ${data.incidentId} is closed; action items can be added only while the incident is ${formatList(
         INCIDENT_STATUSES_ACCEPTING_ACTION_ITEMS,
@@ -165,7 +174,7 @@ function create(command: CreateActionItem): ActionItemCreated {
   }
   const title = data.title.trim();
   const dueAt = parseTimestamp(data.dueAt);
-  throwIfInvalid([
+  throwIfInvalid<ActionItemValidationReason>([
     title.length === 0 || title.length > ACTION_ITEM_TITLE_MAX_LENGTH
       ? { reason: 'TITLE_INVALID', field: 'title', message: `must be 1 to ${ACTION_ITEM_TITLE_MAX_LENGTH} characters` }
       : null,
@@ -192,9 +201,9 @@ function create(command: CreateActionItem): ActionItemCreated {
 function assign(command: AssignActionItem, state: ActionItem): ActionItemAssigned {
   assertAllowed(command.type, state);
   const { owner, reason } = command.data;
-  throwIfInvalid([ownerProblem(owner)]);
+  throwIfInvalid<ActionItemValidationReason>([ownerProblem(owner)]);
   if (owner === state.owner) {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<ActionItemTransitionReason>(
       'OWNER_UNCHANGED',
       `Cannot assign action item: owner is already ${state.owner}; allowed: any other owner`,
       `owner=${state.owner}`,
@@ -211,10 +220,10 @@ function reschedule(command: RescheduleActionItem, state: ActionItem): ActionIte
   assertAllowed(command.type, state);
   const toDueAt = parseTimestamp(command.data.dueAt);
   const reason = command.data.reason.trim();
-  throwIfInvalid([toDueAt === null ? dueAtProblem() : null, reasonProblem(reason)]);
+  throwIfInvalid<ActionItemValidationReason>([toDueAt === null ? dueAtProblem() : null, reasonProblem(reason)]);
   if (toDueAt === null) throw new Error('unreachable: an invalid dueAt was reported above');
   if (toDueAt === state.dueAt) {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<ActionItemTransitionReason>(
       'DUE_DATE_UNCHANGED',
       `Cannot reschedule action item: it is already due at ${state.dueAt}; allowed: any other due date`,
       `dueAt=${state.dueAt}`,
@@ -262,14 +271,14 @@ function reopen(command: ReopenActionItem, state: ActionItem): ActionItemReopene
     throw notAllowedFrom('NOT_FINISHED', command.type, state);
   }
   const reason = command.data.reason.trim();
-  throwIfInvalid([reasonProblem(reason)]);
+  throwIfInvalid<ActionItemValidationReason>([reasonProblem(reason)]);
   return { type: 'ActionItemReopened', data: { ...ids(state), reason, occurredAt: command.metadata.now } };
 }
 
 function cancel(command: CancelActionItem, state: ActionItem): ActionItemCancelled {
   assertAllowed(command.type, state);
   const reason = command.data.reason.trim();
-  throwIfInvalid([reasonProblem(reason)]);
+  throwIfInvalid<ActionItemValidationReason>([reasonProblem(reason)]);
   return { type: 'ActionItemCancelled', data: { ...ids(state), reason, occurredAt: command.metadata.now } };
 }
 
@@ -280,7 +289,7 @@ function cancel(command: CancelActionItem, state: ActionItem): ActionItemCancell
  */
 function markOverdue(command: MarkActionItemOverdue, state: ActionItem): readonly ActionItemBecameOverdue[] {
   const dueAt = parseTimestamp(command.data.dueAt);
-  throwIfInvalid([dueAt === null ? dueAtProblem() : null]);
+  throwIfInvalid<ActionItemValidationReason>([dueAt === null ? dueAtProblem() : null]);
   const now = command.metadata.now;
   const stale =
     !ACTIVE_ACTION_ITEM_STATUSES.includes(state.status) ||
@@ -297,16 +306,20 @@ function ids(state: ActionItem): { readonly actionItemId: string; readonly incid
 
 function assertAllowed(commandType: LifecycleCommandType, state: ActionItem): void {
   if (ALLOWED_FROM[commandType].includes(state.status)) return;
-  throw notAllowedFrom(`ACTION_ITEM_${state.status.toUpperCase()}`, commandType, state);
+  throw notAllowedFrom(NOT_ALLOWED_IN[state.status], commandType, state);
 }
 
-function notAllowedFrom(reason: string, commandType: LifecycleCommandType, state: ActionItem): InvalidTransitionError {
+function notAllowedFrom(
+  reason: ActionItemTransitionReason,
+  commandType: LifecycleCommandType,
+  state: ActionItem,
+): InvalidTransitionError<ActionItemTransitionReason> {
   // A finished item accepts only reopen; saying so spares the caller a second failed attempt.
   const hint = FINISHED_ACTION_ITEM_STATUSES.includes(state.status) && commandType !== 'ReopenActionItem' ? 'reopen it first' : undefined;
   return statusNotAllowed(reason, WORDING[commandType], state.status, ALLOWED_FROM[commandType], hint);
 }
 
-function ownerProblem(owner: string): FieldProblem | null {
+function ownerProblem(owner: string): FieldProblem<ActionItemValidationReason> | null {
   if (isValidOwner(owner)) return null;
   return {
     reason: 'OWNER_INVALID',
@@ -315,11 +328,11 @@ function ownerProblem(owner: string): FieldProblem | null {
   };
 }
 
-function reasonProblem(trimmedReason: string): FieldProblem | null {
+function reasonProblem(trimmedReason: string): FieldProblem<ActionItemValidationReason> | null {
   return trimmedReason.length === 0 ? { reason: 'REASON_REQUIRED', field: 'reason', message: 'must not be empty' } : null;
 }
 
-function dueAtProblem(): FieldProblem {
+function dueAtProblem(): FieldProblem<ActionItemValidationReason> {
   return { reason: 'DUE_AT_INVALID', field: 'dueAt', message: TIMESTAMP_FORMAT_MESSAGE };
 }
 

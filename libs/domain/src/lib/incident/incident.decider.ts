@@ -28,6 +28,7 @@ import type {
   IncidentSeverityChanged,
   IncidentStatusChanged,
 } from './incident.events';
+import type { IncidentTransitionReason, IncidentValidationReason } from './incident.refusals';
 import type { Incident, IncidentState } from './incident.state';
 import { ACTIVE_STATUSES, SETTABLE_STATUSES, SEVERITIES, type IncidentStatus } from './incident.types';
 
@@ -76,7 +77,7 @@ export function decideIncident(command: IncidentCommand, state: IncidentState): 
     throw new NotFoundError(`Cannot ${WORDING[command.type].attempt}: it has not been declared`);
   }
   if (state.status === 'closed') {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<IncidentTransitionReason>(
       'INCIDENT_CLOSED',
       `Cannot ${WORDING[command.type].attempt}: status is closed; closed is final and allows no further commands`,
       state.status,
@@ -218,7 +219,7 @@ function acknowledge(command: AcknowledgeIncident, state: Incident): IncidentAck
     throw notAllowedFrom('INCIDENT_RESOLVED', command.type, state, ACTIVE_STATUSES);
   }
   if (state.acknowledgedAt !== null) {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<IncidentTransitionReason>(
       'ALREADY_ACKNOWLEDGED',
       `Cannot acknowledge incident: it was already acknowledged at ${state.acknowledgedAt}; acknowledge is allowed only once`,
       'acknowledged',
@@ -238,13 +239,13 @@ function escalate(command: EscalateIncident, state: Incident): IncidentEscalated
   const { data } = command;
   const toLevel = data.toLevel ?? state.escalationLevel + 1;
   if (!Number.isInteger(toLevel)) {
-    throw new DomainValidationError('ESCALATION_LEVEL_INVALID', `toLevel must be a whole number, got ${toLevel}`, [
+    throw new DomainValidationError<IncidentValidationReason>('ESCALATION_LEVEL_INVALID', `toLevel must be a whole number, got ${toLevel}`, [
       { field: 'toLevel', message: 'must be a whole number' },
     ]);
   }
   if (toLevel <= state.escalationLevel) {
     const message = `must be higher than the current escalation level ${state.escalationLevel}`;
-    throw new DomainValidationError('ESCALATION_LEVEL_NOT_HIGHER', `toLevel ${toLevel} ${message}`, [{ field: 'toLevel', message }]);
+    throw new DomainValidationError<IncidentValidationReason>('ESCALATION_LEVEL_NOT_HIGHER', `toLevel ${toLevel} ${message}`, [{ field: 'toLevel', message }]);
   }
   const severityChanges = data.severity !== undefined && data.severity !== state.severity;
   return {
@@ -269,7 +270,7 @@ function escalate(command: EscalateIncident, state: Incident): IncidentEscalated
 function changeSeverity(command: ChangeIncidentSeverity, state: Incident): IncidentSeverityChanged {
   const { severity, reason } = command.data;
   if (severity === state.severity) {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<IncidentTransitionReason>(
       'SEVERITY_UNCHANGED',
       `Cannot change incident severity: severity is already ${state.severity}; allowed: ${formatList(
         SEVERITIES.filter((s) => s !== state.severity),
@@ -291,7 +292,7 @@ function changeStatus(command: ChangeIncidentStatus, state: Incident): IncidentS
   const { status, note } = command.data;
   if (status === state.status) {
     const allowed = SETTABLE_STATUSES.filter((s) => s !== state.status);
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<IncidentTransitionReason>(
       'STATUS_UNCHANGED',
       `Cannot change incident status: status is already ${state.status}; allowed targets are ${formatList(allowed)}`,
       state.status,
@@ -315,7 +316,7 @@ function assignRole(command: AssignIncidentRole, state: Incident): IncidentRoleA
   const { role, assignee } = command.data;
   const previousAssignee = state.roles[role] ?? null;
   if (previousAssignee === assignee) {
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<IncidentTransitionReason>(
       'ROLE_UNCHANGED',
       `Cannot assign incident role: ${role} is already ${assignee}; allowed: any other assignee`,
       `${role}=${assignee}`,
@@ -356,12 +357,12 @@ function close(command: CloseIncident, state: Incident): IncidentClosed {
 }
 
 function notAllowedFrom(
-  reason: string,
+  reason: IncidentTransitionReason,
   commandType: LifecycleCommandType,
   state: Incident,
   allowed: readonly IncidentStatus[],
   hint?: string,
-): InvalidTransitionError {
+): InvalidTransitionError<IncidentTransitionReason> {
   return statusNotAllowed(reason, WORDING[commandType], state.status, allowed, hint);
 }
 
@@ -369,11 +370,11 @@ function notAllowedFrom(
 function pastTimestamp(field: 'occurredAt' | 'detectedAt', value: string, now: string): string {
   const at = parseTimestamp(value);
   if (at === null) {
-    throw new DomainValidationError('TIMESTAMP_INVALID', `${field} ${TIMESTAMP_FORMAT_MESSAGE}`, [{ field, message: TIMESTAMP_FORMAT_MESSAGE }]);
+    throw new DomainValidationError<IncidentValidationReason>('TIMESTAMP_INVALID', `${field} ${TIMESTAMP_FORMAT_MESSAGE}`, [{ field, message: TIMESTAMP_FORMAT_MESSAGE }]);
   }
   if (Date.parse(at) > clockMs(now) + CLOCK_SKEW_ALLOWANCE_MS) {
     const message = `must not be in the future (now is ${now}; up to ${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes of clock skew are tolerated)`;
-    throw new DomainValidationError('TIMESTAMP_IN_FUTURE', `${field} ${value} ${message}`, [{ field, message }]);
+    throw new DomainValidationError<IncidentValidationReason>('TIMESTAMP_IN_FUTURE', `${field} ${value} ${message}`, [{ field, message }]);
   }
   return at;
 }

@@ -6,6 +6,7 @@ import { throwIfInvalid } from '../shared/field-problem';
 import type { IncidentStatus } from '../incident/incident.types';
 import type { ApproveRca, PublishRca, RcaCommand, RequestRcaChanges, SaveRcaDraft, SubmitRca } from './rca.commands';
 import type { RcaApproved, RcaChangesRequested, RcaEvent, RcaPublished, RcaSubmitted } from './rca.events';
+import type { RcaTransitionReason, RcaValidationReason } from './rca.refusals';
 import type { Rca, RcaState } from './rca.state';
 import { RCA_CONTENT_FIELDS, RCA_LIMITS, type RcaContent, type RcaContentField, type RcaStatus } from './rca.types';
 
@@ -124,7 +125,7 @@ function saveDraft(command: SaveRcaDraft, state: RcaState): readonly RcaEvent[] 
   } else if (!RCA_DRAFTABLE_INCIDENT_STATUSES.includes(data.incidentStatus)) {
     // Checked only when the RCA is created: a reopened incident (back to investigating) has still
     // been identified once, and its RCA draft must stay editable while work resumes.
-    throw new InvalidTransitionError(
+    throw new InvalidTransitionError<RcaTransitionReason>(
       'INCIDENT_NOT_IDENTIFIED',
       `Cannot save RCA draft: incident status is ${data.incidentStatus}; an RCA can be started only once the incident is ${formatList(
         RCA_DRAFTABLE_INCIDENT_STATUSES,
@@ -171,7 +172,7 @@ function requestChanges(command: RequestRcaChanges, state: Rca): RcaChangesReque
   }
   const { comment } = command.data;
   const problem = textProblem(comment, 1, RCA_LIMITS.commentMaxLength);
-  throwIfInvalid([problem === null ? null : { reason: 'RCA_CONTENT_INVALID', field: 'comment', message: problem }]);
+  throwIfInvalid<RcaValidationReason>([problem === null ? null : { reason: 'RCA_CONTENT_INVALID', field: 'comment', message: problem }]);
   return { type: 'RcaChangesRequested', data: { incidentId: state.incidentId, comment, occurredAt: command.metadata.now } };
 }
 
@@ -226,7 +227,7 @@ function validContent(data: SaveRcaDraft['data']): RcaContent {
 
   if (errors.length > 0) {
     const fields = errors.map((e) => e.field).join(', ');
-    throw new DomainValidationError('RCA_CONTENT_INVALID', `Cannot save RCA draft: invalid ${fields}`, errors);
+    throw new DomainValidationError<RcaValidationReason>('RCA_CONTENT_INVALID', `Cannot save RCA draft: invalid ${fields}`, errors);
   }
   return {
     summary: data.summary,
@@ -271,7 +272,13 @@ function sameField(field: RcaContentField, a: RcaContent, b: RcaContent): boolea
   }
 }
 
-function notAllowedFrom(reason: string, commandType: RcaCommandType, state: Rca, allowed: readonly RcaStatus[], hint?: string): InvalidTransitionError {
+function notAllowedFrom(
+  reason: RcaTransitionReason,
+  commandType: RcaCommandType,
+  state: Rca,
+  allowed: readonly RcaStatus[],
+  hint?: string,
+): InvalidTransitionError<RcaTransitionReason> {
   return statusNotAllowed(reason, WORDING[commandType], state.status, allowed, hint);
 }
 

@@ -1,8 +1,9 @@
 import { DomainValidationError, type FieldError } from './domain-error';
+import type { ValidationReason } from './refusal-reasons';
 
 /** One broken field of a command, with the reason code it raises when it is the only one. */
-export interface FieldProblem extends FieldError {
-  readonly reason: string;
+export interface FieldProblem<Reason extends ValidationReason = ValidationReason> extends FieldError {
+  readonly reason: Reason;
 }
 
 /**
@@ -10,8 +11,8 @@ export interface FieldProblem extends FieldError {
  * together: one field keeps its own reason, several are `FIELDS_INVALID`; the message reads
  * "<field> <message>; …". `null` entries are fields that passed.
  */
-export function throwIfInvalid(problems: readonly (FieldProblem | null)[]): void {
-  const found = problems.filter((p): p is FieldProblem => p !== null);
+export function throwIfInvalid<Reason extends ValidationReason>(problems: readonly (FieldProblem<Reason> | null)[]): void {
+  const found = problems.filter((p): p is FieldProblem<Reason> => p !== null);
   const [first] = found;
   if (first === undefined) return;
   const reason = found.length === 1 ? first.reason : 'FIELDS_INVALID';

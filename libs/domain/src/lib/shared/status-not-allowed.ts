@@ -1,4 +1,5 @@
 import { InvalidTransitionError } from './domain-error';
+import type { TransitionReason } from './refusal-reasons';
 import { formatList } from './time';
 
 /** How a command is worded in refusals: "Cannot <attempt>: …; <name> is allowed only from …". */
@@ -11,13 +12,13 @@ export interface CommandWording {
  * The one shape of every "wrong status" refusal in every decider: it says the current status and
  * the statuses the command may start from (API.md: 409 says the state and what is allowed).
  */
-export function statusNotAllowed(
-  reason: string,
+export function statusNotAllowed<Reason extends TransitionReason>(
+  reason: Reason,
   wording: CommandWording,
   status: string,
   allowed: readonly string[],
   hint?: string,
-): InvalidTransitionError {
+): InvalidTransitionError<Reason> {
   const suffix = hint === undefined ? '' : `; ${hint}`;
   return new InvalidTransitionError(
     reason,

@@ -9,6 +9,7 @@ import {
   type EventStoreDBClient,
   type RecordedEvent,
 } from '@eventstore/db-client';
+import { LRUCache } from 'lru-cache';
 import { StoreUnavailableError } from '../event-store.port';
 import {
   decodeRecordedEvent,
@@ -89,7 +90,7 @@ export class EventStoreDbSealer {
   private chain: SealChain | null = null;
   private sealed = 0;
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private readonly recent = new Map<string, number>();
+  private readonly recent = new LRUCache<string, number>({ max: RECENT_CAPACITY });
 
   constructor(options: SealerOptions) {
     this.client = options.client;
@@ -329,10 +330,6 @@ export class EventStoreDbSealer {
       this.recent.set(key, record.position);
       const set = this.waiters.get(key);
       if (set) for (const waiter of [...set]) waiter.resolve(record.position);
-    }
-    while (this.recent.size > RECENT_CAPACITY) {
-      const oldest = this.recent.keys().next().value as string;
-      this.recent.delete(oldest);
     }
     this.noteSealedPosition(records[records.length - 1].position);
     this.onSealed();

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CLOCK, IncidentCommands, type Clock, type CommandContext, type DeclareIncidentInput, type IncidentCommandInput, type IncidentCommandResult } from '@causeway/application';
 import { incidentStreamId } from '@causeway/domain';
 import type { EventStore, StoredEvent } from '@causeway/event-store';
@@ -27,7 +28,7 @@ const RECENT_SUMMARIES = 5_000;
  */
 @Injectable()
 export class IncidentsService implements OnModuleDestroy {
-  private readonly recent = new Map<string, IncidentSummary>();
+  private readonly recent = new LRUCache<string, IncidentSummary>({ max: RECENT_SUMMARIES });
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -40,11 +41,7 @@ export class IncidentsService implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.unsubscribe = projector.onApplied(({ incidents }) => {
-      for (const summary of incidents) {
-        this.recent.delete(summary.id);
-        this.recent.set(summary.id, summary);
-      }
-      while (this.recent.size > RECENT_SUMMARIES) this.recent.delete(this.recent.keys().next().value as string);
+      for (const summary of incidents) this.recent.set(summary.id, summary);
     });
   }
 

@@ -1,10 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import { ConcurrencyExhaustedError, VersionConflictError } from '@causeway/application';
-import { DomainError, DomainValidationError, InvalidTransitionError } from '@causeway/domain';
-import { isUnavailableError, StoreUnavailableError, WrongExpectedVersionError } from '@causeway/event-store';
-import { InvalidCursorError } from '@causeway/read-models';
+import { CausewayError } from '@causeway/domain';
+import { isUnavailableError } from '@causeway/event-store';
 import type { Response } from 'express';
-import { Problem, problemDocument, type ProblemCode, type ProblemDocument } from './problem';
+import { problemDocument, problemOf, type ProblemCode, type ProblemDocument } from './problem';
+import { UNEXPECTED_DETAIL } from './problem-table';
 
 /** body-parser's errors carry a `type` and a `status`. */
 interface BodyParserError {
@@ -17,6 +16,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && 'expose' in error;
 }
 
+/** The code of a Nest `HttpException` (an unknown route, a guard Nest runs itself), by its status. */
 const HTTP_CODES: Record<number, ProblemCode> = {
   400: 'VALIDATION_FAILED',
   401: 'UNAUTHENTICATED',
@@ -26,13 +26,14 @@ const HTTP_CODES: Record<number, ProblemCode> = {
   412: 'VERSION_CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
   503: 'SERVICE_UNAVAILABLE',
 };
 
 /**
- * The single place where errors become RFC 9457 problem documents. Domain errors keep their stable
- * codes; anything unexpected is logged with its stack and answered 500 without one.
+ * The single place where errors become RFC 9457 problem documents. Every error of this system is a
+ * `CausewayError` and answers as `PROBLEM_TABLE` says for its code; what remains are the errors of
+ * the libraries under us (body-parser, Nest, the database drivers). Anything unexpected is logged
+ * with its stack and answered 500 without one.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -52,41 +53,10 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   toProblem(exception: unknown): ProblemDocument {
-    if (exception instanceof Problem) return exception.toDocument();
-    if (exception instanceof InvalidTransitionError) {
-      return problemDocument(409, 'INVALID_TRANSITION', exception.message, undefined, {
-        reason: exception.reason,
-        currentState: exception.currentState ?? null,
-        allowed: exception.allowed,
-      });
-    }
-    if (exception instanceof DomainValidationError) {
-      return problemDocument(400, 'VALIDATION_FAILED', exception.message, exception.errors, { reason: exception.reason });
-    }
-    if (exception instanceof DomainError) {
-      const status = exception.code === 'NOT_FOUND' ? 404 : exception.code === 'ALREADY_EXISTS' ? 409 : 400;
-      return problemDocument(status, exception.code, exception.message, undefined, { reason: exception.reason });
-    }
-    if (exception instanceof VersionConflictError) {
-      return problemDocument(412, 'VERSION_CONFLICT', exception.message, undefined, {
-        expectedVersion: exception.expected,
-        currentVersion: exception.actual,
-      });
-    }
-    if (exception instanceof WrongExpectedVersionError) {
-      return problemDocument(412, 'VERSION_CONFLICT', exception.message);
-    }
-    if (exception instanceof ConcurrencyExhaustedError || exception instanceof StoreUnavailableError) {
-      return problemDocument(503, 'SERVICE_UNAVAILABLE', `${exception.message}; retry the request`);
-    }
+    if (exception instanceof CausewayError) return problemOf(exception);
     // Read-model queries fail with the driver's own errors (TypeORM wraps them in `driverError`).
     if (isUnavailableError(exception) || isUnavailableError((exception as { driverError?: unknown } | null)?.driverError)) {
       return problemDocument(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry the request');
-    }
-    if (exception instanceof InvalidCursorError) {
-      return problemDocument(400, 'VALIDATION_FAILED', 'cursor is not a cursor this list returned', [
-        { field: 'cursor', message: 'is invalid or expired' },
-      ]);
     }
     if (isBodyParserError(exception)) return this.bodyParserProblem(exception);
     if (exception instanceof HttpException) {
@@ -96,7 +66,7 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       return problemDocument(status, code, Array.isArray(detail) ? detail.join('; ') : String(detail));
     }
-    return problemDocument(500, 'INTERNAL_ERROR', 'An unexpected error occurred; it has been logged');
+    return problemDocument(500, 'INTERNAL_ERROR', UNEXPECTED_DETAIL);
   }
 
   private bodyParserProblem(error: BodyParserError): ProblemDocument {

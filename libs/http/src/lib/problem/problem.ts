@@ -1,23 +1,9 @@
-/** Stable machine codes of the HTTP contract (API.md, Conventions). */
-export type ProblemCode =
-  | 'VALIDATION_FAILED'
-  | 'INVALID_TRANSITION'
-  | 'VERSION_CONFLICT'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'ALREADY_EXISTS'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+import { CausewayError, type FieldError } from '@causeway/domain';
+import { PROBLEM_TABLE, type ProblemCode, type StatusOf } from './problem-table';
 
-export interface FieldProblem {
-  readonly field: string;
-  readonly message: string;
-}
+export { PROBLEM_CODES, type ProblemCode } from './problem-table';
+
+export type FieldProblem = FieldError;
 
 /** RFC 9457 problem document. */
 export interface ProblemDocument {
@@ -39,18 +25,20 @@ const TITLES: Record<ProblemCode, string> = {
   UNAUTHENTICATED: 'Unauthenticated',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
   PAYLOAD_TOO_LARGE: 'Payload too large',
-  RATE_LIMITED: 'Too many requests',
   ALREADY_EXISTS: 'Already exists',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   SERVICE_UNAVAILABLE: 'Service unavailable',
   INTERNAL_ERROR: 'Internal server error',
 };
 
-/** Any error the HTTP layer raises itself; the one exception filter renders it. */
-export class Problem extends Error {
+/**
+ * Any error the HTTP layer raises itself; the one exception filter renders it. The status must be
+ * the one `PROBLEM_TABLE` gives the code (checked by the compiler), so a code means one status.
+ */
+export class Problem<Code extends ProblemCode = ProblemCode> extends CausewayError<Code> {
   constructor(
-    readonly status: number,
-    readonly code: ProblemCode,
+    readonly status: StatusOf<Code>,
+    readonly code: Code,
     readonly detail: string,
     readonly errors?: readonly FieldProblem[],
     readonly extensions: Readonly<Record<string, unknown>> = {},
@@ -59,17 +47,32 @@ export class Problem extends Error {
     this.name = 'Problem';
   }
 
+  override get details(): Readonly<Record<string, unknown>> {
+    return this.extensions;
+  }
+
+  override get fieldErrors(): readonly FieldProblem[] {
+    return this.errors ?? [];
+  }
+
   toDocument(): ProblemDocument {
     return problemDocument(this.status, this.code, this.detail, this.errors, this.extensions);
   }
 
-  static validation(errors: readonly FieldProblem[], detail?: string): Problem {
+  static validation(errors: readonly FieldProblem[], detail?: string): Problem<'VALIDATION_FAILED'> {
     return new Problem(400, 'VALIDATION_FAILED', detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   }
 
-  static notFound(detail: string): Problem {
+  static notFound(detail: string): Problem<'NOT_FOUND'> {
     return new Problem(404, 'NOT_FOUND', detail);
   }
+}
+
+/** The problem document of any error of this system: status and code from the one table. */
+export function problemOf(error: CausewayError): ProblemDocument {
+  const answer = PROBLEM_TABLE[error.code];
+  const detail = 'detail' in answer ? answer.detail(error) : error.message;
+  return problemDocument(answer.status, answer.problem, detail, error.fieldErrors, error.details);
 }
 
 export function problemDocument(

@@ -1,13 +1,20 @@
+import { CausewayError, type FieldError } from '@causeway/domain';
+
 /**
  * A cursor the client cannot use (corrupt, from another list, or hand-made). The HTTP layer answers
  * 400 `VALIDATION_FAILED` naming `field`.
  */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends CausewayError<'VALIDATION_FAILED'> {
   readonly code = 'VALIDATION_FAILED' as const;
   readonly field = 'cursor' as const;
-  constructor(message = 'cursor is not a cursor from this list; omit it to start from the first page') {
+  /** The message is the problem document's `detail`, so it is worded for the client. */
+  constructor(message = 'cursor is not a cursor this list returned') {
     super(message);
     this.name = 'InvalidCursorError';
+  }
+
+  override get fieldErrors(): readonly FieldError[] {
+    return [{ field: this.field, message: 'is invalid or expired' }];
   }
 }
 
