@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ConcurrencyExhaustedError, VersionConflictError } from '@causeway/application';
 import { DomainError, DomainValidationError, InvalidTransitionError } from '@causeway/domain';
-import { isUnavailableError, StoreUnavailableError, WrongExpectedVersionError } from '@causeway/event-store';
+import { StoreUnavailableError, WrongExpectedVersionError } from '@causeway/event-store';
+import { isUnavailableError } from '@causeway/event-store-postgres';
 import { InvalidCursorError } from '@causeway/read-models';
 import type { Response } from 'express';
 import { Problem, problemDocument, type ProblemCode, type ProblemDocument } from './problem';
