@@ -25,6 +25,7 @@ import {
   type VerifyResult,
 } from '@causeway/event-store';
 import { EventStoreDbAppender, validateAppend } from './eventstoredb-appender';
+import { claimOwner } from './eventstoredb-claims';
 import { toStoreError } from './eventstoredb-errors';
 import { EventStoreDbReader } from './eventstoredb-reader';
 import { parseSealLink } from './eventstoredb-seals';

@@ -1,6 +1,6 @@
-import { WrongExpectedVersionError, type EventStore, type AppendResult, type ExpectedVersion } from '../index';
+import { WrongExpectedVersionError, type AppendResult, type EventStore, type ExpectedVersion } from '../index';
 import { v7 as uuidv7 } from 'uuid';
-import { newTestEvent, events, range, expectRejection, assertNothingWritten } from './event-store-contract.fixtures';
+import { assertNothingWritten, events, expectRejection, newTestEvent } from './event-store-contract.fixtures';
 
 /** Appends, reads and the expected-version check. */
 export function describeAppendContract(currentStore: () => EventStore): void {

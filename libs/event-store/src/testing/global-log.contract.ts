@@ -1,5 +1,5 @@
-import { type EventStore, type StoredEvent } from '../index';
-import { newTestEvent, events, range, nextTurn, readEverything } from './event-store-contract.fixtures';
+import type { EventStore, StoredEvent } from '../index';
+import { events, newTestEvent, nextTurn, range, readEverything } from './event-store-contract.fixtures';
 
 /** The global log: dense positions, paging and type filters, under concurrent writers. */
 export function describeGlobalLogContract(currentStore: () => EventStore): void {

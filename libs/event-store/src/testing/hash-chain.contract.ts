@@ -1,5 +1,5 @@
 import { GENESIS_HASH, chainHash, verifyChain, type EventStore, type JsonObject } from '../index';
-import { newTestEvent, events, readEverything } from './event-store-contract.fixtures';
+import { events, newTestEvent, readEverything } from './event-store-contract.fixtures';
 
 /** The hash chain, verify(), business and log times, and JSON fidelity. */
 export function describeHashChainContract(currentStore: () => EventStore): void {

@@ -1,5 +1,5 @@
 import { DuplicateEventIdError, type EventStore } from '../index';
-import { newTestEvent, events, expectRejection, assertNothingWritten } from './event-store-contract.fixtures';
+import { assertNothingWritten, events, expectRejection, newTestEvent } from './event-store-contract.fixtures';
 
 /** Repeated appends: the first answer again, or a refusal when they only partly repeat. */
 export function describeIdempotencyContract(currentStore: () => EventStore): void {

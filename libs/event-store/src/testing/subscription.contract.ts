@@ -1,5 +1,5 @@
-import { type EventStore } from '../index';
-import { newTestEvent, events, range, deferred, nextTurn, collect, readEverything } from './event-store-contract.fixtures';
+import type { EventStore } from '../index';
+import { collect, deferred, events, newTestEvent, nextTurn, range, readEverything } from './event-store-contract.fixtures';
 
 /** Catch-up-then-live subscriptions: every event once, in order, and a clean stop. */
 export function describeSubscriptionContract(currentStore: () => EventStore): void {
