@@ -1,5 +1,6 @@
 import { canonicalJson } from './canonical-json';
-import { DuplicateEventIdError, type AppendOptions, type EventMetadata, type EventShape, type ExpectedVersion, type NewEvent } from './event-store.port';
+import { DuplicateEventIdError, type AppendOptions, type ExpectedVersion } from './event-store.port';
+import type { EventMetadata, EventShape, NewEvent } from './event-types';
 
 /** An append validated and canonicalised before it reaches any store's write path. */
 export interface PreparedAppend {
