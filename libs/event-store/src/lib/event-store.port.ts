@@ -1,4 +1,4 @@
-import type { EventMetadata, EventShape, EventTypes, NewEvent, StoredEvent } from './event-types';
+import type { EventShape, EventTypes, NewEvent, StoredEvent } from './event-types';
 
 /**
  * The event log port. Every backend (SQLite, PostgreSQL, EventStoreDB) implements it and passes the
