@@ -55,7 +55,9 @@ import {
   type IncidentStatus,
 } from '@causeway/domain';
 import { createCausewayApp, EVENT_STORE } from '@causeway/http';
-import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent, type StoredEvent } from '@causeway/event-store';
+import type { EventStore, NewEvent, StoredEvent } from '@causeway/event-store';
+import { PostgresEventStore } from '@causeway/event-store-postgres';
+import { SqliteEventStore } from '@causeway/event-store-sqlite';
 import { createReadModelDataSource, Projector } from '@causeway/read-models';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { FlagPairs, log, percentile, round, seededRandom, type Backend } from './support/cli';

@@ -32,7 +32,9 @@ import {
   type IncidentCommand,
   type IncidentState,
 } from '@causeway/domain';
-import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
+import type { EventStore, NewEvent } from '@causeway/event-store';
+import { PostgresEventStore } from '@causeway/event-store-postgres';
+import { SqliteEventStore } from '@causeway/event-store-sqlite';
 import { createReadModelDataSource, Projector } from '@causeway/read-models';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { FlagPairs, log, round, seededRandom, type Backend } from './support/cli';

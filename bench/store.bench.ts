@@ -26,7 +26,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { createEventStore, PostgresEventStore, type EventStore, type NewEvent } from '@causeway/event-store';
+import type { EventStore, NewEvent } from '@causeway/event-store';
+import { PostgresEventStore } from '@causeway/event-store-postgres';
+import { createEventStore } from '@causeway/http';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
 import { log, percentile, round, type Backend } from './support/cli';
 

@@ -5,7 +5,8 @@
  *
  *   npm run log:copy -- --from-data-dir ./data --to-database-url postgres://user@host/causeway
  */
-import { copyLog, createEventStore } from '@causeway/event-store';
+import { copyLog } from '@causeway/event-store';
+import { createEventStore } from '@causeway/http';
 import { parseArgs } from 'node:util';
 
 async function main(): Promise<void> {

@@ -1,5 +1,4 @@
 export * from './lib/temp-dir';
-export * from './lib/event-store-contract';
 export * from './lib/postgres-harness';
 export * from './lib/eventually';
 export * from './lib/seeded-random';

@@ -1,5 +1,7 @@
 import { incidentStreamId, InvalidTransitionError } from '@causeway/domain';
-import { PostgresEventStore, SqliteEventStore, type EventStore } from '@causeway/event-store';
+import type { EventStore } from '@causeway/event-store';
+import { PostgresEventStore } from '@causeway/event-store-postgres';
+import { SqliteEventStore } from '@causeway/event-store-sqlite';
 import { startPostgres, tempDir, type PostgresHarness, type TempDir } from '@causeway/testing';
 import { join } from 'node:path';
 import type { Clock } from './clock.port';

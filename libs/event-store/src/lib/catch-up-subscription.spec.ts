@@ -1,5 +1,6 @@
 import { CatchUpSubscription } from './catch-up-subscription';
-import type { ReadAllOptions, StoredEvent } from './event-store.port';
+import type { ReadAllOptions } from './event-store.port';
+import type { StoredEvent } from './event-types';
 
 /** An in-memory log with a manual "new events" signal, to drive the subscription step by step. */
 class FakeLog {

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import type { EventStore, StoredEvent, SubscribeOptions, Subscription, SubscriptionHandler } from './event-store.port';
+import type { EventStore, SubscribeOptions, Subscription, SubscriptionHandler } from './event-store.port';
+import type { StoredEvent } from './event-types';
 
 /** Registers a listener for "new events may be readable"; returns the unregister function. */
 export type WakeUpSource = (listener: () => void) => () => void;

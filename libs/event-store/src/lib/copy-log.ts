@@ -1,4 +1,5 @@
-import type { EventStore, NewEvent, StoredEvent } from './event-store.port';
+import type { EventStore } from './event-store.port';
+import type { NewEvent, StoredEvent } from './event-types';
 
 export interface CopyLogOptions {
   /** Events read per page from the source. Default 5000. */

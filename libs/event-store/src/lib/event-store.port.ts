@@ -1,71 +1,14 @@
 import { CausewayError } from '@causeway/domain';
-import type { EventTypes } from './event-types';
+import type { EventShape, EventTypes, NewEvent, StoredEvent } from './event-types';
 
 /**
  * The event log port. Every backend (SQLite, PostgreSQL, EventStoreDB) implements it and passes the
- * one contract suite in `@causeway/testing`. Callers depend on this file only.
+ * one contract suite in `@causeway/event-store/testing`. Callers depend on this lib only, which loads
+ * no database driver (the adapters are libs of their own).
  */
 
 /** `any`: no check; `no_stream`: the stream must be empty; `exists`: it must have events; a number: its current version. */
 export type ExpectedVersion = 'any' | 'no_stream' | 'exists' | number;
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-export interface EventMetadata {
-  /** The API key name (or system component) that caused the event. */
-  readonly actor: string;
-  /** Business time, ISO-8601 UTC: when it happened (may be in the past). */
-  readonly occurredAt: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  /** Set by `copyLog` when the event was moved from another log: where and when it was first recorded. */
-  readonly importedFrom?: { readonly backend: string; readonly position: number; readonly recordedAt: string; readonly hash: string };
-}
-
-/** What every event is, whatever its payload: a type name and its data. Domain events fit it. */
-export interface EventShape {
-  readonly type: string;
-  readonly data: unknown;
-}
-
-/** An event whose payload type is not known to the reader: the JSON the log holds. */
-export interface UntypedEvent {
-  readonly type: string;
-  readonly data: JsonObject;
-}
-
-/** An event to append: the event itself plus its id and metadata. */
-export type NewEvent<E extends EventShape = UntypedEvent> = E & {
-  /** UUID, unique in the whole log: re-appending an id already stored is a no-op. */
-  readonly id: string;
-  readonly metadata: EventMetadata;
-};
-
-/**
- * An event as the log returns it. `E` is the event union a reader expects (`StoredEvent<IncidentEvent>`
- * narrows on `type` like the domain event); only `EventTypes.narrow` (or `readStream` with
- * `eventTypes`) produces one, after checking the type name.
- */
-export type StoredEvent<E extends EventShape = UntypedEvent> = E & StoredEventEnvelope;
-
-/** What the log adds to every event it stores. */
-export interface StoredEventEnvelope {
-  /** Global position: dense, starting at 1, monotonic in the order readers receive events. */
-  readonly position: number;
-  readonly streamId: string;
-  /** Version inside the stream: the first event is 1. */
-  readonly version: number;
-  readonly id: string;
-  readonly metadata: EventMetadata;
-  readonly occurredAt: string;
-  /** Log time, assigned by the store when the event is committed. */
-  readonly recordedAt: string;
-  readonly actor: string;
-  /** `sha256(prevHash + canonical JSON of the event)`, hex. */
-  readonly hash: string;
-  readonly prevHash: string;
-}
 
 export interface AppendOptions {
   readonly expectedVersion: ExpectedVersion;

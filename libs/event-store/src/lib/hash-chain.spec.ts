@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import type { StoredEvent } from './event-store.port';
+import type { StoredEvent } from './event-types';
 import { GENESIS_HASH, canonicalEventJson, chainHash, verifyChain, type HashedEventFields } from './hash-chain';
 
 function chain(count: number, startPosition = 1, startPrevHash = GENESIS_HASH): StoredEvent[] {

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import type { StoredEvent, VerifyResult } from './event-store.port';
+import type { VerifyResult } from './event-store.port';
+import type { StoredEvent } from './event-types';
 
 /** The `prevHash` of the event at position 1. */
 export const GENESIS_HASH = '0'.repeat(64);

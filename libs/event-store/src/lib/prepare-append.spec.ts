@@ -1,4 +1,5 @@
-import { DuplicateEventIdError, type NewEvent } from './event-store.port';
+import { DuplicateEventIdError } from './event-store.port';
+import type { NewEvent } from './event-types';
 import { checkNewEvent } from './prepare-append';
 
 const metadata = { actor: 'alice', occurredAt: '2026-01-01T00:00:00.000Z' };

@@ -1,5 +1,6 @@
 import { canonicalJson } from './canonical-json';
-import { DuplicateEventIdError, type AppendOptions, type EventMetadata, type ExpectedVersion, type NewEvent } from './event-store.port';
+import { DuplicateEventIdError, type AppendOptions, type ExpectedVersion } from './event-store.port';
+import type { EventMetadata, EventShape, NewEvent } from './event-types';
 
 /** An append validated and canonicalised before it reaches any store's write path. */
 export interface PreparedAppend {
@@ -24,7 +25,7 @@ export interface PreparedEvent {
  * The checks every adapter makes, in the same order, before an append may join a group commit: a
  * bad payload fails alone, and all backends refuse the same inputs with the same errors.
  */
-export function prepareAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): PreparedAppend {
+export function prepareAppend(streamId: string, events: readonly NewEvent<EventShape>[], options: AppendOptions): PreparedAppend {
   if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: streamId must be a non-empty string');
   if (!Array.isArray(events) || events.length === 0) throw new RangeError('append: at least one event is required');
   const expected = options?.expectedVersion;
@@ -57,7 +58,7 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], opt
  * to `seen` (an id repeated within the append is refused). `typeRule` is a backend's own rule on
  * top (EventStoreDB refuses `$`-types), checked right after the type. Returns the metadata checked.
  */
-export function checkNewEvent(event: NewEvent, seen: Set<string>, typeRule?: (event: NewEvent) => void): EventMetadata {
+export function checkNewEvent<E extends NewEvent<EventShape>>(event: E, seen: Set<string>, typeRule?: (event: E) => void): EventMetadata {
   if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('append: every event needs a non-empty id');
   if (seen.has(event.id)) {
     throw new DuplicateEventIdError(event.id, `Event id ${event.id} appears more than once in one append`);

@@ -1,4 +1,4 @@
-import type { StoredEvent } from './event-store.port';
+import type { StoredEvent } from './event-types';
 import { GENESIS_HASH, chainHash, type HashedEventFields } from './hash-chain';
 import { verifyInPages, type VerifySource } from './verify-pages';
 

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { StoredEvent, VerifyResult } from './event-store.port';
+import type { VerifyResult } from './event-store.port';
+import type { StoredEvent } from './event-types';
 import { GENESIS_HASH, verifyChain } from './hash-chain';
 
 /** One page of the log as an adapter read it for `verify()`. */

@@ -17,7 +17,8 @@ import {
 } from '@causeway/application';
 import type { CauseCategory } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
-import { createEventStore, type EventStore, type EventStoreConfig } from '@causeway/event-store';
+import type { EventStore } from '@causeway/event-store';
+import { createEventStore, eventStoreConfig } from './event-store/event-store.factory';
 import {
   ActionItemQueries,
   ApiKeyQueries,
@@ -139,18 +140,6 @@ export class CausewayModule {
       controllers: role === 'projector' ? [HealthController] : [IncidentsController, ReportController, RcaController, ActionItemsController, ApiKeysController, AuditController, HealthController],
       providers,
     };
-  }
-}
-
-/** Maps the validated environment to the event-store adapter's own configuration. */
-export function eventStoreConfig(config: CausewayConfig, clock: () => Date): EventStoreConfig {
-  switch (config.CAUSEWAY_STORE) {
-    case 'sqlite':
-      return { store: 'sqlite', dataDir: config.CAUSEWAY_DATA_DIR, clock };
-    case 'postgres':
-      return { store: 'postgres', databaseUrl: config.DATABASE_URL ?? '', clock };
-    case 'eventstoredb':
-      return { store: 'eventstoredb', url: config.EVENTSTOREDB_URL ?? '', clock };
   }
 }
 

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { CausewayError } from '@causeway/domain';
-import { isUnavailableError } from '@causeway/event-store';
+import { isUnavailableError } from '@causeway/event-store-postgres';
 import type { Response } from 'express';
 import { problemDocument, problemOf, type ProblemCode, type ProblemDocument } from './problem';
 import { UNEXPECTED_DETAIL } from './problem-table';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionItemCommands, ApiKeyCommands, CommandHandler, IncidentCommands, type Clock } from '@causeway/application';
-import { SqliteEventStore } from '@causeway/event-store';
+import { SqliteEventStore } from '@causeway/event-store-sqlite';
 import type { DataSource } from 'typeorm';
 import { Projector, type ProjectorLogger, type ProjectorOptions } from '../projector';
 import { createReadModelDataSource } from '../storage/read-model-data-source';
