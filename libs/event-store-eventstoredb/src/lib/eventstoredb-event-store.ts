@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BACKWARDS, END, EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import {
-  CatchUpSubscription,
+  type CatchUpSubscription,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,

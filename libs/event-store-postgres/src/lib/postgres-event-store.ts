@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type PoolConfig } from 'pg';
 import {
-  CatchUpSubscription,
+  type CatchUpSubscription,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import {
-  CatchUpSubscription,
+  type CatchUpSubscription,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,

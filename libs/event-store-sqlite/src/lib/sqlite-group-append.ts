@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   DuplicateEventIdError,
   GENESIS_HASH,

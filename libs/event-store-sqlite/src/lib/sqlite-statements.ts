@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { EventMetadata, JsonObject, StoredEvent } from '@causeway/event-store';
 
 /* The SQL the SQLite store runs, and its rows as the port's events. */

@@ -17,14 +17,18 @@ describe('Nx module boundaries', () => {
   });
 
   /** Lints source text as if it stood at `filePath`, in a separate process as `npm run lint` does. */
-  async function boundaryErrors(code: string, filePath: string): Promise<string[]> {
+  async function lintErrors(code: string, filePath: string, ruleId: string): Promise<string[]> {
     const run = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--stdin', '--stdin-filename', filePath, '--format', 'json'], {
       cwd: root,
       input: code,
       encoding: 'utf8',
     });
     const [result] = JSON.parse(run.stdout) as { messages: { ruleId: string | null; message: string }[] }[];
-    return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+    return result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message);
+  }
+
+  function boundaryErrors(code: string, filePath: string): Promise<string[]> {
+    return lintErrors(code, filePath, '@nx/enforce-module-boundaries');
   }
 
   it('refuses a framework import in the domain', async () => {
@@ -53,6 +57,22 @@ describe('Nx module boundaries', () => {
       'libs/application/src/lib/good.ts',
     );
     expect(errors).toEqual([]);
+  });
+
+  it('keeps the boundaries in spec files', async () => {
+    const errors = await boundaryErrors("import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", 'libs/domain/src/lib/bad.spec.ts');
+    expect(errors.join('\n')).toMatch(/@nestjs\/common/);
+  });
+
+  it('lets spec files use the testing lib', async () => {
+    const errors = await boundaryErrors("import { seededRandom } from '@causeway/testing';\nexport const x = seededRandom;\n", 'libs/domain/src/lib/good.spec.ts');
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a promise nobody awaits (type-aware rules are on)', async () => {
+    const code = 'async function later(): Promise<void> {}\nexport function now(): void {\n  later();\n}\n';
+    const errors = await lintErrors(code, 'libs/application/src/lib/bad.ts', '@typescript-eslint/no-floating-promises');
+    expect(errors).toHaveLength(1);
   });
 });
 
