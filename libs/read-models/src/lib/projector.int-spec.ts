@@ -1,11 +1,11 @@
 import type { ActionItemCommandInput, CommandContext, IncidentCommandInput } from '@causeway/application';
 import { seededRandom, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { ACTION_ITEM_EVENT_TYPES, DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
-import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
+import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary/incident-summary.projection';
 import type { AppliedBatch } from './projector';
-import { IncidentQueries } from './queries/incident.queries';
-import { TimelineQueries } from './queries/timeline.queries';
-import { ApiKeyQueries } from './queries/api-key.queries';
+import { IncidentQueries } from './projections/incident-summary/incident.queries';
+import { TimelineQueries } from './projections/timeline/timeline.queries';
+import { ApiKeyQueries } from './projections/api-keys/api-key.queries';
 import { READ_MODEL_BACKENDS, ReadModelFixture } from './testing/read-model.fixture';
 
 const alice: CommandContext = { actor: 'alice' };

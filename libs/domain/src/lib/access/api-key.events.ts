@@ -19,3 +19,5 @@ export type ApiKeyCreated = DomainEvent<
 export type ApiKeyRevoked = DomainEvent<'ApiKeyRevoked', { readonly keyId: string; readonly occurredAt: string }>;
 
 export type ApiKeyEvent = ApiKeyCreated | ApiKeyRevoked;
+
+export const API_KEY_EVENT_TYPES: readonly ApiKeyEvent['type'][] = ['ApiKeyCreated', 'ApiKeyRevoked'];
