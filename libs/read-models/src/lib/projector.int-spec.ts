@@ -1,11 +1,11 @@
 import type { ActionItemCommandInput, CommandContext, IncidentCommandInput } from '@causeway/application';
 import { seededRandom, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { ACTION_ITEM_EVENT_TYPES, DomainError, INCIDENT_EVENT_TYPES, INCIDENT_ROLES, SEVERITIES, type Severity } from '@causeway/domain';
-import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary.projection';
-import type { AppliedBatch } from './projector';
-import { IncidentQueries } from './queries/incident.queries';
-import { TimelineQueries } from './queries/timeline.queries';
-import { ApiKeyQueries } from './queries/api-key.queries';
+import { evolveIncidentSummary, type IncidentSummary } from './projections/incident-summary/incident-summary.projection';
+import { UnknownProjectionError, type AppliedBatch } from './projector';
+import { IncidentQueries } from './projections/incident-summary/incident.queries';
+import { TimelineQueries } from './projections/timeline/timeline.queries';
+import { ApiKeyQueries } from './projections/api-keys/api-key.queries';
 import { READ_MODEL_BACKENDS, ReadModelFixture } from './testing/read-model.fixture';
 
 const alice: CommandContext = { actor: 'alice' };
@@ -161,6 +161,71 @@ describe.each(READ_MODEL_BACKENDS)('Projector (real SQLite event store, read mod
     // Live following resumed after the rebuild.
     const after = await fx.commands.execute(ids[0], { type: 'AddIncidentNote', data: { text: 'after rebuild' } }, alice);
     expect(await projector.waitFor(after.position, 5000)).toBe(true);
+  });
+
+  it('rebuilds one projection by name: its rows equal the live ones, the other projections and the checkpoint are untouched', async () => {
+    const projector = fx.projector({ batchSize: 64, rebuildBatchSize: 50 });
+    await projector.start();
+    const ids = await runWorkload(fx, 20, 240, 11);
+    await fx.apiKeyCommands.create({ name: 'ops', role: 'lead' }, { actor: 'root' });
+    const doomed = await fx.apiKeyCommands.create({ name: 'old', role: 'auditor' }, { actor: 'root' });
+    await fx.apiKeyCommands.revoke(doomed.id, { actor: 'root' });
+    for (const owner of ['bob', 'carol']) {
+      const { actionItemId } = await fx.actionItemCommands.create(
+        ids[0],
+        { title: `Item for ${owner}`, owner, dueAt: '2026-12-01T17:00:00Z', priority: 'P2', kind: 'corrective' },
+        alice,
+      );
+      await fx.actionItemCommands.execute(actionItemId, { type: 'AssignActionItem', data: { owner: 'dave', reason: 'rota' } }, alice);
+      await fx.actionItemCommands.execute(actionItemId, { type: 'StartActionItem', data: {} }, alice);
+    }
+    const head = await fx.store.headPosition();
+    expect(await projector.waitFor(head, 10_000)).toBe(true);
+    const live = await fx.dump();
+    const indexes = await fx.indexNames();
+    const batches: AppliedBatch[] = [];
+    projector.onApplied((batch) => batches.push(batch));
+
+    const tables: Record<string, readonly string[]> = {
+      'incident-summary': ['incidents'],
+      timeline: ['timeline'],
+      'api-keys': ['apiKeys'],
+      'action-items': ['actionItems', 'actionItemVersions'],
+    };
+    for (const [name, own] of Object.entries(tables)) {
+      // Damage every projection: the rebuilt one is repaired, the others keep their damage.
+      await fx.dataSource.query('DELETE FROM incidents WHERE id = (SELECT MIN(id) FROM incidents)');
+      await fx.dataSource.query('DELETE FROM timeline_entries WHERE position = (SELECT MAX(position) FROM timeline_entries)');
+      await fx.dataSource.query('DELETE FROM api_keys WHERE id = (SELECT MIN(id) FROM api_keys)');
+      await fx.dataSource.query('DELETE FROM action_item_versions WHERE action_item_id = (SELECT MIN(action_item_id) FROM action_item_versions)');
+      await fx.dataSource.query('DELETE FROM action_items WHERE id = (SELECT MIN(id) FROM action_items)');
+      const damaged = await fx.dump();
+      for (const table of Object.keys(live)) expect([table, damaged[table]]).not.toEqual([table, live[table]]);
+
+      const result = await projector.rebuild({ projection: name });
+      expect(result.events).toBe(head);
+      const rebuilt = await fx.dump();
+      for (const table of Object.keys(live)) {
+        expect([name, table, rebuilt[table]]).toEqual([name, table, own.includes(table) ? live[table] : damaged[table]]);
+      }
+      expect(await projector.checkpoint()).toBe(head);
+      expect(await fx.indexNames()).toEqual(indexes);
+    }
+    // Nothing any listener saw changed, so nothing was announced.
+    expect(batches).toEqual([]);
+
+    await expect(projector.rebuild({ projection: 'nope' })).rejects.toThrow(UnknownProjectionError);
+    await expect(projector.rebuildProjection('nope')).rejects.toThrow('No projection is registered as nope; registered: incident-summary, timeline, api-keys, action-items');
+
+    // Live following resumed, and a full rebuild repairs the rest.
+    const after = await fx.commands.execute(ids[1], { type: 'AddIncidentNote', data: { text: 'after rebuilding one' } }, alice);
+    expect(await projector.waitFor(after.position, 5000)).toBe(true);
+    expect((await projector.rebuildProjection('timeline')).events).toBe(after.position);
+    expect(await projector.checkpoint()).toBe(after.position);
+    await projector.rebuild();
+    const timeline = await new TimelineQueries(fx.dataSource).list(ids[1], { limit: 200 });
+    expect(timeline.items.map((entry) => entry.summary)).toContain('Note by alice: after rebuilding one');
+    expect((await fx.dump()).apiKeys).toEqual(live.apiKeys);
   });
 
   it('waitFor resolves once the checkpoint reaches the position, and false on timeout', async () => {

@@ -1,13 +1,13 @@
 import type { IdempotencyRecord } from '@causeway/application';
 import { seededRandom, startPostgres, type PostgresHarness } from '@causeway/testing';
 import { SEVERITIES } from '@causeway/domain';
-import type { IncidentSummary } from '../projections/incident-summary.projection';
+import type { IncidentSummary } from '../projections/incident-summary/incident-summary.projection';
 import type { Projector } from '../projector';
 import { READ_MODEL_BACKENDS, ReadModelFixture } from '../testing/read-model.fixture';
-import { ApiKeyQueries } from './api-key.queries';
+import { ApiKeyQueries } from '../projections/api-keys/api-key.queries';
 import { encodeCursor, InvalidCursorError } from './cursor';
-import { IncidentQueries, type ListIncidentsFilter } from './incident.queries';
-import { TimelineQueries } from './timeline.queries';
+import { IncidentQueries, type ListIncidentsFilter } from '../projections/incident-summary/incident.queries';
+import { TimelineQueries } from '../projections/timeline/timeline.queries';
 import { TypeormIdempotencyStore } from './typeorm-idempotency.store';
 
 let server: PostgresHarness;

@@ -3,21 +3,23 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { types as pgTypes, type CustomTypesConfig } from 'pg';
 import { DataSource, MigrationExecutor, type QueryRunner } from 'typeorm';
+import { PROJECTIONS } from '../projections/registry';
 import { CreateReadModels1795262400000 } from './migrations/1795262400000-create-read-models.migration';
-import { ActionItems1795435200000 } from './migrations/1795435200000-action-items.migration';
 import { CreatePostgresReadModels1795262400000 } from './migrations/postgres/1795262400000-create-read-models.postgres.migration';
-import { PostgresActionItems1795435200000 } from './migrations/postgres/1795435200000-action-items.postgres.migration';
 import { READ_MODEL_LOCK_CLASS } from './postgres-session';
 import { READ_MODEL_ENTITIES } from './read-model-entities';
 import { createMissingIndexes } from './read-model-indexes';
 
 export { READ_MODEL_ENTITIES };
 
-/** SQLite's migrations (text times, JSON as text). */
-export const READ_MODEL_MIGRATIONS = [CreateReadModels1795262400000, ActionItems1795435200000] as const;
+/**
+ * SQLite's migrations (text times, JSON as text): the first schema, which created the tables of
+ * several projections at once, then each registered projection's own, in registration order.
+ */
+export const READ_MODEL_MIGRATIONS = [CreateReadModels1795262400000, ...PROJECTIONS.flatMap((projection) => projection.migrations.sqlite)] as const;
 
 /** PostgreSQL's migrations (`timestamptz`, `jsonb`); only the active driver's list ever runs. */
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels1795262400000, PostgresActionItems1795435200000] as const;
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels1795262400000, ...PROJECTIONS.flatMap((projection) => projection.migrations.postgres)] as const;
 
 /** Kept apart from any other TypeORM migrations table that may share a database later. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';

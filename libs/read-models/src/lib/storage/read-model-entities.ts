@@ -1,16 +1,11 @@
-import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
-import { ApiKeyEntity } from './api-key.entity';
+import type { EntityClass } from '../projections/projection';
+import { PROJECTIONS } from '../projections/registry';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
-import { IncidentSummaryEntity } from './incident-summary.entity';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
-import { TimelineEntryEntity } from './timeline-entry.entity';
 
-export const READ_MODEL_ENTITIES = [
-  IncidentSummaryEntity,
-  TimelineEntryEntity,
-  ApiKeyEntity,
-  ActionItemEntity,
-  ActionItemVersionEntity,
+/** Every table of the read-model database: the registered projections' and the shared ones. */
+export const READ_MODEL_ENTITIES: readonly EntityClass[] = [
+  ...PROJECTIONS.flatMap((projection) => projection.entities),
   ProjectionCheckpointEntity,
   IdempotencyRecordEntity,
-] as const;
+];

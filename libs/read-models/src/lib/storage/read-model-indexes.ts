@@ -1,8 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
-import { IncidentSummaryEntity } from './incident-summary.entity';
+import type { EntityClass } from '../projections/projection';
 import { READ_MODEL_ENTITIES } from './read-model-entities';
-import { TimelineEntryEntity } from './timeline-entry.entity';
 
 interface IndexDefinition {
   readonly name: string;
@@ -13,10 +11,7 @@ interface IndexDefinition {
   readonly where: string | undefined;
 }
 
-/** The tables `rebuild()` empties and refills. */
-const REBUILT = [IncidentSummaryEntity, TimelineEntryEntity, ActionItemEntity, ActionItemVersionEntity];
-
-function indexesOf(dataSource: DataSource, entities: readonly (typeof READ_MODEL_ENTITIES)[number][]): IndexDefinition[] {
+function indexesOf(dataSource: DataSource, entities: readonly EntityClass[]): IndexDefinition[] {
   return entities.flatMap((entity) => {
     const metadata = dataSource.getMetadata(entity);
     return metadata.indices.map((index) => ({
@@ -35,9 +30,9 @@ function indexesOf(dataSource: DataSource, entities: readonly (typeof READ_MODEL
  * to each of the seven incident indexes. Runs in the clear transaction of `rebuild()`; the keys that
  * the upserts need (primary keys) stay. Unique indexes stay too: they are constraints.
  */
-export async function dropRebuiltIndexes(manager: EntityManager): Promise<void> {
+export async function dropRebuiltIndexes(manager: EntityManager, rebuilt: readonly EntityClass[]): Promise<void> {
   const escape = (name: string) => manager.connection.driver.escape(name);
-  for (const index of indexesOf(manager.connection, REBUILT)) {
+  for (const index of indexesOf(manager.connection, rebuilt)) {
     if (!index.unique) await manager.query(`DROP INDEX IF EXISTS ${escape(index.name)}`);
   }
 }

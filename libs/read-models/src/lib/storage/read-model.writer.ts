@@ -1,13 +1,6 @@
 import { In, type DataSource, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import type { ActionItemRow, ActionItemVersionRow } from '../projections/action-items.projection';
-import type { ApiKeyRow } from '../projections/api-keys.projection';
-import type { IncidentSummary } from '../projections/incident-summary.projection';
-import type { TimelineEntry } from '../projections/timeline.projection';
-import { ActionItemEntity, ActionItemVersionEntity, fromActionItemEntity, toActionItemEntity, toActionItemVersionEntity } from './action-item.entity';
-import { ApiKeyEntity, fromApiKeyEntity, toApiKeyRow } from './api-key.entity';
-import { fromIncidentRow, IncidentSummaryEntity, toIncidentRow } from './incident-summary.entity';
+import type { EntityClass } from '../projections/projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
-import { TimelineEntryEntity, toTimelineRow } from './timeline-entry.entity';
 import { withoutNul } from './postgres-text';
 import { createMissingIndexes, dropRebuiltIndexes } from './read-model-indexes';
 
@@ -70,99 +63,12 @@ export class ReadModelWriter {
     await this.bulkWrite(ProjectionCheckpointEntity, [{ name, position }], { kind: 'update', key: ['name'], update: ['position'] });
   }
 
-  async loadIncidents(ids: readonly string[]): Promise<Map<string, IncidentSummary>> {
-    const rows = await this.loadByIds(IncidentSummaryEntity, ids);
-    return new Map(rows.map((row) => [row.id, fromIncidentRow(row)]));
-  }
-
-  async loadApiKeys(ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
-    const rows = await this.loadByIds(ApiKeyEntity, ids);
-    return new Map(rows.map((row) => [row.id, fromApiKeyEntity(row)]));
-  }
-
-  async loadActionItems(ids: readonly string[]): Promise<Map<string, ActionItemRow>> {
-    const rows = await this.loadByIds(ActionItemEntity, ids);
-    return new Map(rows.map((row) => [row.id, fromActionItemEntity(row)]));
-  }
-
-  /** Never rewrites what only creation sets (incident, title, kind, priority, description, created_at). */
-  async upsertActionItems(rows: readonly ActionItemRow[]): Promise<void> {
-    await this.bulkWrite(ActionItemEntity, rows.map(toActionItemEntity), {
-      kind: 'update',
-      key: ['id'],
-      update: [
-        'owner',
-        'due_at',
-        'status',
-        'completed_at',
-        'cancelled_at',
-        'overdue_for',
-        'overdue_recorded',
-        'version',
-        'last_position',
-        'valid_from_version',
-        'valid_from',
-      ],
-    });
-  }
-
-  /** A stretch's facts never change once written; only its end is set when the next one begins. */
-  async upsertActionItemVersions(rows: readonly ActionItemVersionRow[]): Promise<void> {
-    await this.bulkWrite(ActionItemVersionEntity, rows.map(toActionItemVersionEntity), {
-      kind: 'update',
-      key: ['action_item_id', 'version'],
-      update: ['valid_to'],
-    });
-  }
-
   /**
-   * An update here never rewrites what only the declaration sets (service, team, vendor site, declared and
-   * detected times): SQLite rewrites every index on a column named in SET, and those columns lead
-   * the list indexes.
+   * Empties the tables of `entities` (every projection's), drops their secondary indexes and removes
+   * the checkpoint (the start of a rebuild; `restoreIndexes()` ends it).
    */
-  async upsertIncidents(docs: readonly IncidentSummary[]): Promise<void> {
-    await this.bulkWrite(IncidentSummaryEntity, docs.map(toIncidentRow), {
-      kind: 'update',
-      key: ['id'],
-      update: [
-        'title',
-        'severity',
-        'status',
-        'summary',
-        'commander',
-        'roles',
-        'labels',
-        'escalation_level',
-        'acknowledged_at',
-        'mitigated_at',
-        'resolved_at',
-        'closed_at',
-        'version',
-        'last_position',
-        'search_text',
-      ],
-    });
-  }
-
-  async insertTimelineEntries(entries: readonly TimelineEntry[]): Promise<void> {
-    await this.bulkWrite(TimelineEntryEntity, entries.map(toTimelineRow), { kind: 'ignore', key: ['position'] });
-  }
-
-  async upsertApiKeys(rows: readonly ApiKeyRow[]): Promise<void> {
-    await this.bulkWrite(ApiKeyEntity, rows.map(toApiKeyRow), {
-      kind: 'update',
-      key: ['id'],
-      update: ['name', 'role', 'key_hash', 'key_prefix', 'created_at', 'revoked_at', 'created_by'],
-    });
-  }
-
-  /**
-   * Empties the projection tables, drops their secondary indexes and removes the checkpoint (the
-   * start of a rebuild; `restoreIndexes()` ends it).
-   */
-  async clear(checkpointName: string): Promise<void> {
-    const { driver } = this.manager.connection;
-    const tables = [IncidentSummaryEntity, TimelineEntryEntity, ApiKeyEntity, ActionItemEntity, ActionItemVersionEntity].map((entity) => driver.escape(this.manager.connection.getMetadata(entity).tableName));
+  async clear(checkpointName: string, entities: readonly EntityClass[]): Promise<void> {
+    const tables = this.tablesOf(entities);
     if (this.postgres) {
       // TRUNCATE drops the files instead of deleting a million rows one by one (and leaves no dead
       // tuples for the replay to wade through); it is transactional like the rest of the clear.
@@ -170,8 +76,17 @@ export class ReadModelWriter {
     } else {
       for (const table of tables) await this.manager.query(`DELETE FROM ${table}`);
     }
-    await dropRebuiltIndexes(this.manager);
+    await dropRebuiltIndexes(this.manager, entities);
     await this.manager.delete(ProjectionCheckpointEntity, { name: checkpointName });
+  }
+
+  /**
+   * Deletes every row of `entities` (one projection's), keeping indexes and checkpoint: the start
+   * of a one-projection rebuild, which refills them in this same transaction. DELETE rather than
+   * TRUNCATE, so that PostgreSQL readers go on reading the old rows until it commits.
+   */
+  async deleteRows(entities: readonly EntityClass[]): Promise<void> {
+    for (const table of this.tablesOf(entities)) await this.manager.query(`DELETE FROM ${table}`);
   }
 
   /** Builds the indexes `clear()` dropped (any the entities declare that are missing); returns how many. */
@@ -179,7 +94,13 @@ export class ReadModelWriter {
     return createMissingIndexes(this.manager);
   }
 
-  private async loadByIds<Entity extends ObjectLiteral & { id: string }>(
+  private tablesOf(entities: readonly EntityClass[]): string[] {
+    const { driver } = this.manager.connection;
+    return entities.map((entity) => driver.escape(this.manager.connection.getMetadata(entity).tableName));
+  }
+
+  /** The rows of `target` whose primary key `id` is one of `ids`. */
+  async loadByIds<Entity extends ObjectLiteral & { id: string }>(
     target: EntityTarget<Entity>,
     ids: readonly string[],
   ): Promise<Entity[]> {
@@ -200,7 +121,7 @@ export class ReadModelWriter {
    * parses and plans once instead of once per value: about a third faster for large batches, and
    * no parameter limit.
    */
-  private async bulkWrite<Entity extends ObjectLiteral>(target: EntityTarget<Entity>, rows: readonly Entity[], onConflict: OnConflict): Promise<void> {
+  async bulkWrite<Entity extends ObjectLiteral>(target: EntityTarget<Entity>, rows: readonly Entity[], onConflict: OnConflict): Promise<void> {
     if (rows.length === 0) return;
     const dataSource = this.manager.connection;
     const { driver } = dataSource;
@@ -267,6 +188,7 @@ export class ReadModelWriter {
 
 const columnTypes = new WeakMap<DataSource, Map<string, ReadonlyMap<string, string>>>();
 
-type OnConflict =
+/** What an insert does with a row whose key exists: keep the old row, or update the listed columns. */
+export type OnConflict =
   | { readonly kind: 'ignore'; readonly key: readonly string[] }
   | { readonly kind: 'update'; readonly key: readonly string[]; readonly update: readonly string[] };

@@ -1,7 +1,7 @@
 import type { IncidentRole, IncidentStatus, Severity } from '@causeway/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { IncidentSummary } from '../projections/incident-summary.projection';
-import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
+import type { IncidentSummary } from './incident-summary.projection';
+import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from '../../storage/column-types';
 
 /**
  * Every list query orders newest first by (declared_at, id) and pages with a keyset on that pair,

@@ -1,7 +1,7 @@
 import { IsNull, type DataSource, type FindOptionsWhere } from 'typeorm';
-import type { ApiKeyRow } from '../projections/api-keys.projection';
-import { ApiKeyEntity, fromApiKeyEntity } from '../storage/api-key.entity';
-import { withConnectionLock } from '../storage/connection-lock';
+import type { ApiKeyRow } from './api-keys.projection';
+import { ApiKeyEntity, fromApiKeyEntity } from './api-key.entity';
+import { withConnectionLock } from '../../storage/connection-lock';
 
 export class ApiKeyQueries {
   constructor(private readonly dataSource: DataSource) {}

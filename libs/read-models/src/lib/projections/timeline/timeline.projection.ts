@@ -1,15 +1,20 @@
 import {
   ACTION_ITEM_EVENT_TYPES,
   assertNever,
+  INCIDENT_EVENT_TYPES,
   RCA_EVENT_TYPES,
   severityRank,
   type ActionItemEvent,
   type IncidentEvent,
   type RcaEvent,
 } from '@causeway/domain';
-import type { JsonObject, StoredEvent } from '@causeway/event-store';
-import { asIncidentEvent, incidentIdOf } from './incident-summary.projection';
-import { toUtcIso } from './iso-time';
+import { EventTypes, type JsonObject, type StoredEvent } from '@causeway/event-store';
+import { ACTION_ITEM_EVENTS, RCA_EVENTS } from '../event-types';
+import { incidentIdOf, isIncidentEvent } from '../incident-summary/incident-summary.projection';
+import { toUtcIso } from '../iso-time';
+import { defineProjection, NO_DOCUMENTS } from '../projection';
+import { TimelineEntryEntity } from './timeline-entry.entity';
+import { insertTimelineEntries } from './timeline.store';
 
 export interface TimelineEntry {
   /** Global log position: unique, and the SSE event id. */
@@ -30,22 +35,25 @@ export interface TimelineEntry {
  */
 export const SUMMARY_TEXT_MAX = 200;
 
-const RCA_TYPES = new Set<string>(RCA_EVENT_TYPES);
+/** The events on incident timelines: the incident's own, its RCA's and its action items'. */
+export type TimelineEvent = IncidentEvent | RcaEvent | ActionItemEvent;
 
-/** The incident an RCA event (stream `rca-<incidentId>`) belongs to, or null for other events. */
-export function rcaIncidentIdOf(event: StoredEvent): string | null {
-  if (!RCA_TYPES.has(event.type)) return null;
-  const id = event.data['incidentId'];
+const TIMELINE_EVENTS = new EventTypes<TimelineEvent>([...INCIDENT_EVENT_TYPES, ...RCA_EVENT_TYPES, ...ACTION_ITEM_EVENT_TYPES]);
+
+/** The incident an event's data names; the log is JSON, so it is only trusted once seen to be text. */
+function incidentIdIn(data: { readonly incidentId: string }): string | null {
+  const id: unknown = data.incidentId;
   return typeof id === 'string' ? id : null;
 }
 
-const ACTION_ITEM_TYPES = new Set<string>(ACTION_ITEM_EVENT_TYPES);
+/** The incident an RCA event (stream `rca-<incidentId>`) belongs to, or null for other events. */
+export function rcaIncidentIdOf(event: StoredEvent): string | null {
+  return RCA_EVENTS.has(event) ? incidentIdIn(event.data) : null;
+}
 
 /** The incident an action-item event (stream `action-item-<id>`) belongs to, or null for other events. */
 export function actionItemIncidentIdOf(event: StoredEvent): string | null {
-  if (!ACTION_ITEM_TYPES.has(event.type)) return null;
-  const id = event.data['incidentId'];
-  return typeof id === 'string' ? id : null;
+  return ACTION_ITEM_EVENTS.has(event) ? incidentIdIn(event.data) : null;
 }
 
 /** The incident whose timeline shows this event (its own events, its RCA's and its action items'), or null. */
@@ -56,20 +64,17 @@ export function timelineIncidentIdOf(event: StoredEvent): string | null {
 /** Pure: the timeline entry for an incident or RCA event, null for events that are not on a timeline. */
 export function toTimelineEntry(event: StoredEvent): TimelineEntry | null {
   const incidentId = incidentIdOf(event);
-  if (incidentId !== null) {
-    const domainEvent = asIncidentEvent(event);
+  if (incidentId !== null && isIncidentEvent(event)) {
     // The event's own business time: a back-dated note carries it in data, whatever the envelope says.
-    return entry(event, incidentId, domainEvent.data.occurredAt ?? event.occurredAt, summarize(domainEvent, event.actor));
+    return entry(event, incidentId, event.data.occurredAt ?? event.occurredAt, summarize(event, event.actor));
   }
   const rcaIncidentId = rcaIncidentIdOf(event);
-  if (rcaIncidentId !== null) {
-    const rcaEvent = { type: event.type, data: event.data } as unknown as RcaEvent;
-    return entry(event, rcaIncidentId, rcaEvent.data.occurredAt ?? event.occurredAt, summarizeRca(rcaEvent, event.actor));
+  if (rcaIncidentId !== null && RCA_EVENTS.has(event)) {
+    return entry(event, rcaIncidentId, event.data.occurredAt ?? event.occurredAt, summarizeRca(event, event.actor));
   }
   const actionItemIncidentId = actionItemIncidentIdOf(event);
-  if (actionItemIncidentId !== null) {
-    const actionItemEvent = { type: event.type, data: event.data } as unknown as ActionItemEvent;
-    return entry(event, actionItemIncidentId, actionItemEvent.data.occurredAt ?? event.occurredAt, summarizeActionItem(actionItemEvent, event.actor));
+  if (actionItemIncidentId !== null && ACTION_ITEM_EVENTS.has(event)) {
+    return entry(event, actionItemIncidentId, event.data.occurredAt ?? event.occurredAt, summarizeActionItem(event, event.actor));
   }
   return null;
 }
@@ -208,3 +213,13 @@ function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= SUMMARY_TEXT_MAX ? flat : `${flat.slice(0, SUMMARY_TEXT_MAX - 1).trimEnd()}…`;
 }
+
+/** Incident timelines: one row per event, keyed by log position, so nothing is loaded first. */
+export const timelineProjection = defineProjection({
+  name: 'timeline',
+  eventTypes: TIMELINE_EVENTS,
+  entities: [TimelineEntryEntity],
+  documents: NO_DOCUMENTS,
+  project: (events) => ({ entries: events.map(toTimelineEntry).filter((entry): entry is TimelineEntry => entry !== null) }),
+  save: (writer, { entries }) => insertTimelineEntries(writer, entries),
+});

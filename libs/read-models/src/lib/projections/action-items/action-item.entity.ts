@@ -6,8 +6,8 @@ import {
   type ActionItemStatus,
 } from '@causeway/domain';
 import { Column, Entity, Index, PrimaryColumn, type DataSource } from 'typeorm';
-import type { ActionItemRow, ActionItemVersionRow } from '../projections/action-items.projection';
-import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
+import type { ActionItemRow, ActionItemVersionRow } from './action-items.projection';
+import { POSITION, storedTime, storedTimeOrNull, TIMESTAMP } from '../../storage/column-types';
 
 /**
  * `status IN ('open', 'in_progress')`, optionally qualified: written literally, the same way, into

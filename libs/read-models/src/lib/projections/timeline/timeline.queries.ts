@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import type { TimelineEntry } from '../projections/timeline.projection';
-import { withConnectionLock } from '../storage/connection-lock';
-import { fromTimelineRow, TimelineEntryEntity } from '../storage/timeline-entry.entity';
-import { decodeCursor, encodeCursor, InvalidCursorError, pageSize, type Page } from './cursor';
+import type { TimelineEntry } from './timeline.projection';
+import { withConnectionLock } from '../../storage/connection-lock';
+import { fromTimelineRow, TimelineEntryEntity } from './timeline-entry.entity';
+import { decodeCursor, encodeCursor, InvalidCursorError, pageSize, type Page } from '../../queries/cursor';
 
 export interface TimelineListQuery {
   readonly limit?: number;

@@ -1,7 +1,7 @@
 import type { IncidentDeclared, IncidentEvent } from '@causeway/domain';
 import type { StoredEvent } from '@causeway/event-store';
 import { evolveIncidentSummary, INCIDENT_SUMMARY_EVENT_TYPES, type IncidentSummary } from './incident-summary.projection';
-import { StoredEventFixture } from './stored-event.fixture';
+import { StoredEventFixture } from '../stored-event.fixture';
 
 const id = '0192f0c4-0000-7000-8000-000000000001';
 const at = (minute: number) => `2026-11-21T10:${String(minute).padStart(2, '0')}:00.000Z`;

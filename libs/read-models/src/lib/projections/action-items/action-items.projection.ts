@@ -1,13 +1,12 @@
-import {
-  ACTION_ITEM_EVENT_TYPES,
-  ACTIVE_ACTION_ITEM_STATUSES,
-  evolveActionItem,
-  type ActionItem,
-  type ActionItemEvent,
-  type ActionItemStatus,
-} from '@causeway/domain';
+import { ACTIVE_ACTION_ITEM_STATUSES, evolveActionItem, type ActionItem, type ActionItemEvent, type ActionItemStatus } from '@causeway/domain';
 import type { StoredEvent } from '@causeway/event-store';
-import { toUtcIso, toUtcIsoOrNull } from './iso-time';
+import { ACTION_ITEM_EVENTS } from '../event-types';
+import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
+import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } from '../projection';
+import { ActionItems1795435200000 } from './migrations/1795435200000-action-items.migration';
+import { PostgresActionItems1795435200000 } from './migrations/postgres/1795435200000-action-items.postgres.migration';
+import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
+import { loadActionItems, saveActionItems, saveActionItemVersions } from './action-items.store';
 
 /**
  * An action item as the read model keeps it: the domain's folded state, plus where in the log it
@@ -42,16 +41,15 @@ export interface ActionItemVersionRow {
   readonly validTo: string | null;
 }
 
-const HANDLED = new Set<string>(ACTION_ITEM_EVENT_TYPES);
-
-export function isActionItemEvent(event: StoredEvent): boolean {
-  return HANDLED.has(event.type);
+export function isActionItemEvent(event: StoredEvent): event is ProjectedEvent<ActionItemEvent> {
+  return ACTION_ITEM_EVENTS.has(event);
 }
 
 /** The action item an event belongs to, or null for events of other aggregates. */
 export function actionItemIdOf(event: StoredEvent): string | null {
   if (!isActionItemEvent(event)) return null;
-  const id = event.data['actionItemId'];
+  // The log is JSON: an id is only trusted once it is seen to be text.
+  const id: unknown = event.data.actionItemId;
   return typeof id === 'string' ? id : null;
 }
 
@@ -69,7 +67,7 @@ export function evolveActionItemRow(doc: ActionItemRow | null, event: StoredEven
   if (!isActionItemEvent(event)) return doc;
   if (doc !== null && event.version <= doc.version) return doc;
   if (doc === null && event.type !== 'ActionItemCreated') return null;
-  const state = evolveActionItem(doc, { type: event.type, data: event.data } as unknown as ActionItemEvent);
+  const state = evolveActionItem(doc, event);
   if (state === null) return null;
   const item: ActionItem = {
     id: state.id,
@@ -127,3 +125,29 @@ export function versionChanges(before: ActionItemRow | null, after: ActionItemRo
   const opened = versionRowOf(after, null);
   return before === null ? [opened] : [versionRowOf(before, toUtcIso(event.recordedAt)), opened];
 }
+
+/** Pure: the changed rows of a batch and the board-history rows it writes (each key once). */
+function projectActionItems(events: readonly ProjectedEvent<ActionItemEvent>[], stored: ReadonlyMap<string, ActionItemRow>) {
+  const versions = new Map<string, ActionItemVersionRow>();
+  const actionItems = foldDocuments(events, stored, actionItemIdOf, evolveActionItemRow, (before, after, event) => {
+    for (const version of versionChanges(before, after, event)) versions.set(`${version.actionItemId}\u0000${version.version}`, version);
+  });
+  return { actionItems, actionItemVersions: [...versions.values()] };
+}
+
+/** Action items and their board history (`action_item_versions`, the stretches `asOf=` reads). */
+export const actionItemsProjection = defineProjection({
+  name: 'action-items',
+  eventTypes: ACTION_ITEM_EVENTS,
+  entities: [ActionItemEntity, ActionItemVersionEntity],
+  migrations: { sqlite: [ActionItems1795435200000], postgres: [PostgresActionItems1795435200000] },
+  documents: {
+    ids: (events) => ({ actionItemIds: distinctIds(events, actionItemIdOf) }),
+    load: async (writer, { actionItemIds }) => ({ actionItems: await loadActionItems(writer, actionItemIds) }),
+  },
+  project: (events, { actionItems }) => projectActionItems(events, actionItems),
+  save: async (writer, { actionItems, actionItemVersions }) => {
+    await saveActionItems(writer, actionItems);
+    await saveActionItemVersions(writer, actionItemVersions);
+  },
+});

@@ -8,7 +8,7 @@ import {
   type Severity,
 } from '@causeway/domain';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { isActiveStatus, type ActionItemRow } from '../projections/action-items.projection';
+import { isActiveStatus, type ActionItemRow } from './action-items.projection';
 import {
   ActionItemEntity,
   ActionItemVersionEntity,
@@ -16,11 +16,11 @@ import {
   hydrateActionItem,
   statusInSql,
   UNFLAGGED_ACTIVE_SQL,
-} from '../storage/action-item.entity';
-import { storedTime } from '../storage/column-types';
-import { withConnectionLock } from '../storage/connection-lock';
-import { IncidentSummaryEntity } from '../storage/incident-summary.entity';
-import { decodeCursor, encodeCursor, pageSize, type Page } from './cursor';
+} from './action-item.entity';
+import { storedTime } from '../../storage/column-types';
+import { withConnectionLock } from '../../storage/connection-lock';
+import { IncidentSummaryEntity } from '../incident-summary/incident-summary.entity';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../../queries/cursor';
 
 export interface ListActionItemsFilter {
   readonly owner?: string;

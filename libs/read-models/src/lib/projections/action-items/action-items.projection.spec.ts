@@ -1,7 +1,7 @@
 import type { ActionItemEvent } from '@causeway/domain';
 import type { StoredEvent } from '@causeway/event-store';
 import { evolveActionItemRow, versionChanges, type ActionItemRow } from './action-items.projection';
-import { StoredEventFixture } from './stored-event.fixture';
+import { StoredEventFixture } from '../stored-event.fixture';
 
 const ids = { actionItemId: 'item-1', incidentId: 'inc-1' };
 const created: ActionItemEvent = {

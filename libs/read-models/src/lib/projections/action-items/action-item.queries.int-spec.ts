@@ -1,10 +1,10 @@
 import { CommandHandler, ActionItemCommands, OverdueScheduler, type ActionItemCommandInput } from '@causeway/application';
 import type { ActionItemKind, ActionItemPriority, Severity } from '@causeway/domain';
 import { startPostgres, type PostgresHarness } from '@causeway/testing';
-import type { Projector } from '../projector';
-import { READ_MODEL_BACKENDS, ReadModelFixture } from '../testing/read-model.fixture';
+import type { Projector } from '../../projector';
+import { READ_MODEL_BACKENDS, ReadModelFixture } from '../../testing/read-model.fixture';
 import { ActionItemQueries, type OverdueBoardItem } from './action-item.queries';
-import { IncidentQueries } from './incident.queries';
+import { IncidentQueries } from '../incident-summary/incident.queries';
 
 let server: PostgresHarness;
 beforeAll(async () => {

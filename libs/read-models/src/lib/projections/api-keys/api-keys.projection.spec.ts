@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@causeway/event-store';
 import { API_KEY_EVENT_TYPES, evolveApiKey, type ApiKeyRow } from './api-keys.projection';
-import { StoredEventFixture } from './stored-event.fixture';
+import { StoredEventFixture } from '../stored-event.fixture';
 
 describe('evolveApiKey', () => {
   const log = new StoredEventFixture();

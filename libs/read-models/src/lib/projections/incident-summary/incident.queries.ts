@@ -1,9 +1,9 @@
 import type { IncidentStatus, Severity } from '@causeway/domain';
 import type { DataSource } from 'typeorm';
-import type { IncidentSummary } from '../projections/incident-summary.projection';
-import { withConnectionLock } from '../storage/connection-lock';
-import { fromIncidentRow, IncidentSummaryEntity } from '../storage/incident-summary.entity';
-import { decodeCursor, encodeCursor, pageSize, type Page } from './cursor';
+import type { IncidentSummary } from './incident-summary.projection';
+import { withConnectionLock } from '../../storage/connection-lock';
+import { fromIncidentRow, IncidentSummaryEntity } from './incident-summary.entity';
+import { decodeCursor, encodeCursor, pageSize, type Page } from '../../queries/cursor';
 
 export interface ListIncidentsFilter {
   readonly status?: IncidentStatus;

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@causeway/event-store';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { TimelineEntry } from '../projections/timeline.projection';
-import { POSITION, storedTime, TIMESTAMP } from './column-types';
+import type { TimelineEntry } from './timeline.projection';
+import { POSITION, storedTime, TIMESTAMP } from '../../storage/column-types';
 
 /**
  * The log position is the key: it is unique, so re-inserting an applied event is a no-op. Timelines

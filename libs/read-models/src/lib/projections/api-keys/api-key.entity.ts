@@ -1,7 +1,7 @@
 import type { Role } from '@causeway/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ApiKeyRow } from '../projections/api-keys.projection';
-import { storedTime, storedTimeOrNull, TIMESTAMP } from './column-types';
+import type { ApiKeyRow } from './api-keys.projection';
+import { storedTime, storedTimeOrNull, TIMESTAMP } from '../../storage/column-types';
 
 /** Every authenticated request looks its key up by hash, hence the unique index. */
 @Entity({ name: 'api_keys' })

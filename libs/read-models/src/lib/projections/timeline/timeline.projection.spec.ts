@@ -1,5 +1,5 @@
 import type { ActionItemEvent, IncidentEscalated, IncidentEvent, RcaEvent } from '@causeway/domain';
-import { StoredEventFixture } from './stored-event.fixture';
+import { StoredEventFixture } from '../stored-event.fixture';
 import { formatSlip, SUMMARY_TEXT_MAX, timelineIncidentIdOf, toTimelineEntry } from './timeline.projection';
 
 const id = '0192f0c4-0000-7000-8000-000000000001';

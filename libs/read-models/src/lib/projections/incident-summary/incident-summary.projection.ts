@@ -1,12 +1,10 @@
-import {
-  evolveIncident,
-  INCIDENT_EVENT_TYPES,
-  type Incident,
-  type IncidentEvent,
-  type IncidentEventType,
-} from '@causeway/domain';
-import type { StoredEvent } from '@causeway/event-store';
-import { toUtcIso, toUtcIsoOrNull } from './iso-time';
+import { evolveIncident, INCIDENT_EVENT_TYPES, type Incident, type IncidentEvent, type IncidentEventType } from '@causeway/domain';
+import { UnknownEventTypeError, type StoredEvent } from '@causeway/event-store';
+import { INCIDENT_EVENTS } from '../event-types';
+import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
+import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } from '../projection';
+import { IncidentSummaryEntity } from './incident-summary.entity';
+import { loadIncidentSummaries, saveIncidentSummaries } from './incident-summary.store';
 
 /** The incident resource of API.md, plus where in the log it was last changed. */
 export interface IncidentSummary extends Incident {
@@ -18,21 +16,21 @@ export interface IncidentSummary extends Incident {
 
 export const INCIDENT_SUMMARY_EVENT_TYPES: readonly IncidentEventType[] = INCIDENT_EVENT_TYPES;
 
-const HANDLED = new Set<string>(INCIDENT_SUMMARY_EVENT_TYPES);
-
-export function isIncidentEvent(event: StoredEvent): boolean {
-  return HANDLED.has(event.type);
+export function isIncidentEvent(event: StoredEvent): event is ProjectedEvent<IncidentEvent> {
+  return INCIDENT_EVENTS.has(event);
 }
 
-/** The stored event as the domain's own event type; call only after `isIncidentEvent`. */
-export function asIncidentEvent(event: StoredEvent): IncidentEvent {
-  return { type: event.type, data: event.data } as unknown as IncidentEvent;
+/** The stored event as the domain's own event type; throws `UnknownEventTypeError` for other events. */
+export function asIncidentEvent(event: StoredEvent): ProjectedEvent<IncidentEvent> {
+  if (isIncidentEvent(event)) return event;
+  throw new UnknownEventTypeError(event.type, event.position);
 }
 
 /** The incident an event belongs to, or null for events of other aggregates. */
 export function incidentIdOf(event: StoredEvent): string | null {
   if (!isIncidentEvent(event)) return null;
-  const id = event.data['incidentId'];
+  // The log is JSON: an id is only trusted once it is seen to be text.
+  const id: unknown = event.data.incidentId;
   return typeof id === 'string' ? id : null;
 }
 
@@ -49,7 +47,7 @@ export function evolveIncidentSummary(doc: IncidentSummary | null, event: Stored
     // here would stop every read model behind one bad stream.
     return null;
   }
-  const state = evolveIncident(doc, asIncidentEvent(event));
+  const state = evolveIncident(doc, event);
   if (state === null) return null;
   return {
     id: state.id,
@@ -74,3 +72,16 @@ export function evolveIncidentSummary(doc: IncidentSummary | null, event: Stored
     lastPosition: event.position,
   };
 }
+
+/** Incident summaries: one document per incident, evolved by the domain's own fold. */
+export const incidentSummaryProjection = defineProjection({
+  name: 'incident-summary',
+  eventTypes: INCIDENT_EVENTS,
+  entities: [IncidentSummaryEntity],
+  documents: {
+    ids: (events) => ({ incidentIds: distinctIds(events, incidentIdOf) }),
+    load: async (writer, { incidentIds }) => ({ incidents: await loadIncidentSummaries(writer, incidentIds) }),
+  },
+  project: (events, { incidents }) => ({ incidents: foldDocuments(events, incidents, incidentIdOf, evolveIncidentSummary) }),
+  save: (writer, { incidents }) => saveIncidentSummaries(writer, incidents),
+});
