@@ -38,7 +38,7 @@ function featuresOf(role: CausewayRole): NonNullable<ModuleMetadata['imports']> 
  * Composes the process from its feature modules; the embedded default is SQLite for the log and
  * the read models. Start-up and shutdown follow the imports: Nest starts imported modules first
  * and stops them last, and this root module's own jobs (the idempotency-key purge) come last on
- * start and first on shutdown. lifecycle-order.spec.ts pins the resulting order for every role.
+ * start and first on shutdown. causeway.module.spec.ts pins the resulting order for every role.
  */
 @Module({})
 export class CausewayModule {
