@@ -20,8 +20,8 @@ export class Reply<T> {
     return new Reply(resource, { Location: location, ETag: etag(resource.version) });
   }
 
-  /** A document that is not JSON, e.g. Markdown, with its content type and disposition. */
-  static document(body: string, headers: { readonly contentType: string; readonly disposition: string }): Reply<string> {
-    return new Reply(body, { 'Content-Type': headers.contentType, 'Content-Disposition': headers.disposition });
+  /** Any other answer with the headers it needs, e.g. a Markdown document or an event stream. */
+  static of<T>(body: T, headers: Readonly<Record<string, string>>): Reply<T> {
+    return new Reply(body, headers);
   }
 }

@@ -133,15 +133,13 @@ export class IncidentsController {
 
   @Get(':id/timeline/stream')
   @RequirePermission('read')
-  @Header('Cache-Control', 'no-cache, no-transform')
-  @Header('Connection', 'keep-alive')
-  @Header('X-Accel-Buffering', 'no')
+  @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'Server-Sent Events: each id is the global position; honours Last-Event-ID' })
   async stream(
     @Param('id', UuidPipe) id: string,
     @Headers('last-event-id') lastEventIdHeader?: string,
     @Query('lastEventId') lastEventIdQuery?: string,
-  ): Promise<StreamableFile> {
+  ): Promise<Reply<StreamableFile>> {
     await this.incidents.get(id);
     return this.timelineStream.open(id, Number(lastEventIdHeader ?? lastEventIdQuery ?? 0));
   }

@@ -1,6 +1,7 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { Projector, TimelineQueries, type TimelineEntry } from '@causeway/read-models';
 import { Readable } from 'node:stream';
+import { Reply } from '../common/reply';
 
 const HEARTBEAT_MS = 15_000;
 const BACKLOG_PAGE = 200;
@@ -22,7 +23,7 @@ export class TimelineStreamService {
   ) {}
 
   /** `lastEventId`: the position the client saw last (0 for everything). */
-  open(incidentId: string, lastEventId: number): StreamableFile {
+  open(incidentId: string, lastEventId: number): Reply<StreamableFile> {
     let sent = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
     let buffered: TimelineEntry[] | null = [];
 
@@ -64,6 +65,11 @@ export class TimelineStreamService {
     };
     backlog().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
 
-    return new StreamableFile(output, { type: 'text/event-stream; charset=utf-8' });
+    // Proxies must neither cache nor buffer the stream, and the connection stays open.
+    return Reply.of(new StreamableFile(output, { type: 'text/event-stream; charset=utf-8' }), {
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
   }
 }

@@ -17,6 +17,6 @@ export class ReportController {
   @ApiOperation({ summary: 'The incident report as Markdown: facts, timeline, RCA and action items' })
   async report(@Param('id', UuidPipe) id: string): Promise<Reply<string>> {
     const markdown = await this.reports.markdown(id);
-    return Reply.document(markdown, { contentType: 'text/markdown; charset=utf-8', disposition: `inline; filename="incident-${id}.md"` });
+    return Reply.of(markdown, { 'Content-Type': 'text/markdown; charset=utf-8', 'Content-Disposition': `inline; filename="incident-${id}.md"` });
   }
 }
