@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, type CausewayConfig } from '@causeway/config';
 import type { INestApplication } from '@nestjs/common';
 import { createCausewayApp } from './create-app';
-import { readModelConfig, type CausewayRole } from './causeway.module';
+import type { CausewayRole } from './causeway.options';
+import { readModelConfig } from './projection/read-model.config';
 
 /** How long start-up keeps retrying an unreachable database before it gives up (exit 1). */
 const STARTUP_DEADLINE_MS = 60_000;

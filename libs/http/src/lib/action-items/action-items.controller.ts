@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ActionItemCommandInput } from '@causeway/application';
-import type { Request, Response } from 'express';
+import type { ActionItemCommandInput, CommandContext } from '@causeway/application';
 import { RequirePermission } from '../auth/auth.decorators';
-import { etag, IfMatchVersion } from '../common/if-match';
+import { CommandCtx } from '../common/command-context.decorator';
+import { Reply } from '../common/reply';
 import { UuidPipe } from '../common/uuid.pipe';
 import {
   ActionItemReasonDto,
@@ -30,7 +30,7 @@ export class ActionItemsController {
   @Post('incidents/:id/action-items')
   @RequirePermission('rcaEdit')
   @ApiOperation({ summary: 'Create an action item for the incident (not once it is closed)' })
-  async create(@Param('id', UuidPipe) incidentId: string, @Body() body: CreateActionItemDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ActionItemResource> {
+  async create(@Param('id', UuidPipe) incidentId: string, @Body() body: CreateActionItemDto, @CommandCtx({ ifMatch: false }) context: CommandContext): Promise<Reply<ActionItemResource>> {
     const { title, owner, dueAt, priority, kind, description, team } = body;
     const input = {
       title,
@@ -41,9 +41,8 @@ export class ActionItemsController {
       ...(description !== undefined && description !== null ? { description } : {}),
       ...(team !== undefined && team !== null ? { team } : {}),
     };
-    const item = await this.actionItems.create(incidentId, input, { actor: this.actor(request), idempotencySeed: request.idempotencySeed });
-    response.status(201).setHeader('Location', `/api/v1/action-items/${item.id}`);
-    return this.withEtag(response, item);
+    const item = await this.actionItems.create(incidentId, input, context);
+    return Reply.created(item, `/api/v1/action-items/${item.id}`);
   }
 
   @Get('action-items')
@@ -70,74 +69,60 @@ export class ActionItemsController {
   @Get('action-items/:id')
   @RequirePermission('read')
   @ApiOperation({ summary: 'The action item, with ETag' })
-  async get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<ActionItemResource> {
-    return this.withEtag(response, await this.actionItems.get(id));
+  async get(@Param('id', UuidPipe) id: string): Promise<Reply<ActionItemResource>> {
+    return Reply.versioned(await this.actionItems.get(id));
   }
 
   @Get('action-items/:id/history')
   @RequirePermission('read')
   @ApiOperation({ summary: 'Every assignment, due-date slip and status change, with who and when' })
-  async history(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<ActionItemHistoryResource> {
-    const history = await this.actionItems.history(id);
-    response.setHeader('ETag', etag(history.version));
-    return history;
+  async history(@Param('id', UuidPipe) id: string): Promise<Reply<ActionItemHistoryResource>> {
+    return Reply.versioned(await this.actionItems.history(id));
   }
 
   @Post('action-items/:id/assign')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  assign(@Param('id', UuidPipe) id: string, @Body() body: AssignActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'AssignActionItem', data: { owner: body.owner, ...(body.reason !== undefined && body.reason !== null ? { reason: body.reason } : {}) } }, req, res, version);
+  assign(@Param('id', UuidPipe) id: string, @Body() body: AssignActionItemDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'AssignActionItem', data: { owner: body.owner, ...(body.reason !== undefined && body.reason !== null ? { reason: body.reason } : {}) } }, context);
   }
 
   @Post('action-items/:id/reschedule')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  reschedule(@Param('id', UuidPipe) id: string, @Body() body: RescheduleActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'RescheduleActionItem', data: { dueAt: body.dueAt, reason: body.reason } }, req, res, version);
+  reschedule(@Param('id', UuidPipe) id: string, @Body() body: RescheduleActionItemDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'RescheduleActionItem', data: { dueAt: body.dueAt, reason: body.reason } }, context);
   }
 
   @Post('action-items/:id/start')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  start(@Param('id', UuidPipe) id: string, @Body() _body: EmptyActionItemBodyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'StartActionItem', data: {} }, req, res, version);
+  start(@Param('id', UuidPipe) id: string, @Body() _body: EmptyActionItemBodyDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'StartActionItem', data: {} }, context);
   }
 
   @Post('action-items/:id/complete')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  complete(@Param('id', UuidPipe) id: string, @Body() body: CompleteActionItemDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'CompleteActionItem', data: body.note !== undefined && body.note !== null ? { note: body.note } : {} }, req, res, version);
+  complete(@Param('id', UuidPipe) id: string, @Body() body: CompleteActionItemDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'CompleteActionItem', data: body.note !== undefined && body.note !== null ? { note: body.note } : {} }, context);
   }
 
   @Post('action-items/:id/reopen')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  reopen(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ReopenActionItem', data: { reason: body.reason } }, req, res, version);
+  reopen(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ReopenActionItem', data: { reason: body.reason } }, context);
   }
 
   @Post('action-items/:id/cancel')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  cancel(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'CancelActionItem', data: { reason: body.reason } }, req, res, version);
+  cancel(@Param('id', UuidPipe) id: string, @Body() body: ActionItemReasonDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'CancelActionItem', data: { reason: body.reason } }, context);
   }
 
-  private async run(id: string, input: ActionItemCommandInput, request: Request, response: Response, expectedVersion?: number): Promise<ActionItemResource> {
-    const item = await this.actionItems.execute(id, input, { actor: this.actor(request), expectedVersion, idempotencySeed: request.idempotencySeed });
-    return this.withEtag(response, item);
-  }
-
-  private actor(request: Request): string {
-    const principal = request.principal;
-    if (!principal) throw new Error('authenticated route without principal');
-    return principal.name;
-  }
-
-  private withEtag(response: Response, item: ActionItemResource): ActionItemResource {
-    response.setHeader('ETag', etag(item.version));
-    return item;
+  private async run(id: string, input: ActionItemCommandInput, context: CommandContext): Promise<Reply<ActionItemResource>> {
+    return Reply.versioned(await this.actionItems.execute(id, input, context));
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { roleAllows, type Permission } from '@causeway/domain';
-import type { Request } from 'express';
 import { Problem } from '../problem/problem';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './auth.decorators';
 import { ApiKeyResolver } from './api-key.resolver';
+import type { CausewayRequest } from './principal';
 
 /**
  * Every route needs a valid key unless marked @Public(); a route without @RequirePermission needs
@@ -21,7 +21,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<CausewayRequest>();
     const key = bearerToken(request.headers.authorization);
     if (!key) throw new Problem(401, 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>"');
     const principal = await this.resolver.resolve(key);

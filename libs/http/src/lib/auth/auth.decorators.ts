@@ -1,7 +1,6 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Permission } from '@causeway/domain';
-import type { Request } from 'express';
-import type { Principal } from './principal';
+import type { CausewayRequest, Principal } from './principal';
 
 export const PUBLIC_ROUTE = 'causeway:public';
 export const REQUIRED_PERMISSION = 'causeway:permission';
@@ -13,8 +12,9 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_PERMISSION, permission);
 
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<Request>().principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+/** The authenticated caller; a route reached without one is a wiring bug, not a client error. */
+export function principalOf(context: ExecutionContext): Principal {
+  const principal = context.switchToHttp().getRequest<CausewayRequest>().principal;
+  if (!principal) throw new Error('authenticated route without principal');
   return principal;
-});
+}

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, type StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
-import { etag, IfMatchVersion } from '../common/if-match';
+import type { CommandContext, IncidentCommandInput } from '@causeway/application';
+import { RequirePermission } from '../auth/auth.decorators';
+import { CommandCtx } from '../common/command-context.decorator';
+import { Reply } from '../common/reply';
 import { UuidPipe } from '../common/uuid.pipe';
 import {
   AcknowledgeIncidentDto,
@@ -24,7 +24,6 @@ import {
 import type { IncidentResource } from './incident.resource';
 import { IncidentsService } from './incidents.service';
 import { TimelineStreamService } from './timeline-stream.service';
-import type { IncidentCommandInput } from '@causeway/application';
 
 const DEFAULT_LIMIT = 50;
 
@@ -42,15 +41,9 @@ export class IncidentsController {
   @Post()
   @RequirePermission('respond')
   @ApiOperation({ summary: 'Declare an incident' })
-  async declare(
-    @Body() body: DeclareIncidentDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<IncidentResource> {
-    const incident = await this.incidents.declare(body, { actor: principal.name, idempotencySeed: request.idempotencySeed });
-    response.status(201).setHeader('Location', `/api/v1/incidents/${incident.id}`);
-    return this.withEtag(response, incident);
+  async declare(@Body() body: DeclareIncidentDto, @CommandCtx({ ifMatch: false }) context: CommandContext): Promise<Reply<IncidentResource>> {
+    const incident = await this.incidents.declare(body, context);
+    return Reply.created(incident, `/api/v1/incidents/${incident.id}`);
   }
 
   @Get()
@@ -64,71 +57,71 @@ export class IncidentsController {
   @Get(':id')
   @RequirePermission('read')
   @ApiOkResponse({ description: 'The incident resource, with ETag' })
-  async get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<IncidentResource> {
-    return this.withEtag(response, await this.incidents.get(id));
+  async get(@Param('id', UuidPipe) id: string): Promise<Reply<IncidentResource>> {
+    return Reply.versioned(await this.incidents.get(id));
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
   @RequirePermission('respond')
-  acknowledge(@Param('id', UuidPipe) id: string, @Body() body: AcknowledgeIncidentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'AcknowledgeIncident', data: body }, req, res, version);
+  acknowledge(@Param('id', UuidPipe) id: string, @Body() body: AcknowledgeIncidentDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'AcknowledgeIncident', data: body }, context);
   }
 
   @Post(':id/escalate')
   @HttpCode(200)
   @RequirePermission('respond')
-  escalate(@Param('id', UuidPipe) id: string, @Body() body: EscalateIncidentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'EscalateIncident', data: body }, req, res, version);
+  escalate(@Param('id', UuidPipe) id: string, @Body() body: EscalateIncidentDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'EscalateIncident', data: body }, context);
   }
 
   @Post(':id/severity')
   @HttpCode(200)
   @RequirePermission('respond')
-  severity(@Param('id', UuidPipe) id: string, @Body() body: ChangeSeverityDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ChangeIncidentSeverity', data: body }, req, res, version);
+  severity(@Param('id', UuidPipe) id: string, @Body() body: ChangeSeverityDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ChangeIncidentSeverity', data: body }, context);
   }
 
   @Post(':id/status')
   @HttpCode(200)
   @RequirePermission('respond')
-  status(@Param('id', UuidPipe) id: string, @Body() body: ChangeStatusDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ChangeIncidentStatus', data: body }, req, res, version);
+  status(@Param('id', UuidPipe) id: string, @Body() body: ChangeStatusDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ChangeIncidentStatus', data: body }, context);
   }
 
   @Post(':id/notes')
   @HttpCode(200)
   @RequirePermission('respond')
-  note(@Param('id', UuidPipe) id: string, @Body() body: AddNoteDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'AddIncidentNote', data: body }, req, res, version);
+  note(@Param('id', UuidPipe) id: string, @Body() body: AddNoteDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'AddIncidentNote', data: body }, context);
   }
 
   @Post(':id/resolve')
   @HttpCode(200)
   @RequirePermission('command')
-  resolve(@Param('id', UuidPipe) id: string, @Body() body: ResolveIncidentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ResolveIncident', data: body }, req, res, version);
+  resolve(@Param('id', UuidPipe) id: string, @Body() body: ResolveIncidentDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ResolveIncident', data: body }, context);
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
   @RequirePermission('command')
-  reopen(@Param('id', UuidPipe) id: string, @Body() body: ReopenIncidentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ReopenIncident', data: body }, req, res, version);
+  reopen(@Param('id', UuidPipe) id: string, @Body() body: ReopenIncidentDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ReopenIncident', data: body }, context);
   }
 
   @Post(':id/close')
   @HttpCode(200)
   @RequirePermission('command')
-  close(@Param('id', UuidPipe) id: string, @Body() _body: CloseIncidentDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'CloseIncident', data: {} }, req, res, version);
+  close(@Param('id', UuidPipe) id: string, @Body() _body: CloseIncidentDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'CloseIncident', data: {} }, context);
   }
 
   @Post(':id/roles')
   @HttpCode(200)
   @RequirePermission('command')
-  assignRole(@Param('id', UuidPipe) id: string, @Body() body: AssignRoleDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'AssignIncidentRole', data: body }, req, res, version);
+  assignRole(@Param('id', UuidPipe) id: string, @Body() body: AssignRoleDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'AssignIncidentRole', data: body }, context);
   }
 
   @Get(':id/timeline')
@@ -142,9 +135,13 @@ export class IncidentsController {
   @RequirePermission('read')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'Server-Sent Events: each id is the global position; honours Last-Event-ID' })
-  async stream(@Param('id', UuidPipe) id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async stream(
+    @Param('id', UuidPipe) id: string,
+    @Headers('last-event-id') lastEventIdHeader?: string,
+    @Query('lastEventId') lastEventIdQuery?: string,
+  ): Promise<Reply<StreamableFile>> {
     await this.incidents.get(id);
-    await this.timelineStream.open(id, request, response);
+    return this.timelineStream.open(id, Number(lastEventIdHeader ?? lastEventIdQuery ?? 0));
   }
 
   @Get(':id/events')
@@ -161,15 +158,7 @@ export class IncidentsController {
     return this.incidents.asOf(id, query.asOf);
   }
 
-  private async run(id: string, input: IncidentCommandInput, request: Request, response: Response, expectedVersion?: number): Promise<IncidentResource> {
-    const principal = request.principal;
-    if (!principal) throw new Error('authenticated route without principal');
-    const incident = await this.incidents.execute(id, input, { actor: principal.name, expectedVersion, idempotencySeed: request.idempotencySeed });
-    return this.withEtag(response, incident);
-  }
-
-  private withEtag(response: Response, incident: IncidentResource): IncidentResource {
-    response.setHeader('ETag', etag(incident.version));
-    return incident;
+  private async run(id: string, input: IncidentCommandInput, context: CommandContext): Promise<Reply<IncidentResource>> {
+    return Reply.versioned(await this.incidents.execute(id, input, context));
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { Projector, TimelineQueries, type TimelineEntry } from '@causeway/read-models';
-import type { Request, Response } from 'express';
+import { Readable } from 'node:stream';
+import { Reply } from '../common/reply';
 
 const HEARTBEAT_MS = 15_000;
 const BACKLOG_PAGE = 200;
@@ -10,6 +11,9 @@ const BACKLOG_PAGE = 200;
  * position, so a client that reconnects with `Last-Event-ID` gets exactly what it missed. Live
  * entries are buffered while the backlog is read, then deduplicated by position: nothing is missed
  * between the two and nothing is sent twice.
+ *
+ * The events are a stream Nest pipes to the client on any HTTP platform; when the client goes,
+ * Nest destroys it, which ends the subscription and the keep-alive.
  */
 @Injectable()
 export class TimelineStreamService {
@@ -18,23 +22,18 @@ export class TimelineStreamService {
     private readonly timeline: TimelineQueries,
   ) {}
 
-  async open(incidentId: string, request: Request, response: Response): Promise<void> {
-    const lastEventId = Number(request.headers['last-event-id'] ?? request.query['lastEventId'] ?? 0);
+  /** `lastEventId`: the position the client saw last (0 for everything). */
+  open(incidentId: string, lastEventId: number): Reply<StreamableFile> {
     let sent = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
     let buffered: TimelineEntry[] | null = [];
 
-    response.status(200);
-    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    response.setHeader('Cache-Control', 'no-cache, no-transform');
-    response.setHeader('Connection', 'keep-alive');
-    response.setHeader('X-Accel-Buffering', 'no');
-    response.flushHeaders();
-    response.write('retry: 2000\n\n');
+    const output = new Readable({ read: () => undefined });
+    output.push('retry: 2000\n\n');
 
     const send = (entries: readonly TimelineEntry[]) => {
       for (const entry of entries) {
         if (entry.position <= sent) continue;
-        response.write(`id: ${entry.position}\ndata: ${JSON.stringify(entry)}\n\n`);
+        output.push(`id: ${entry.position}\ndata: ${JSON.stringify(entry)}\n\n`);
         sent = entry.position;
       }
     };
@@ -45,21 +44,32 @@ export class TimelineStreamService {
       if (buffered) buffered.push(...mine);
       else send(mine);
     });
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => output.push(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
-    request.on('close', () => {
+    output.once('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
 
     // Backlog in position order (the order ids must be monotonic in), then the buffered live tail.
-    for (;;) {
-      const page = await this.timeline.list(incidentId, { limit: BACKLOG_PAGE, afterPosition: sent, order: 'position' });
-      send(page.items);
-      if (page.items.length < BACKLOG_PAGE) break;
-    }
-    const tail = buffered.sort((a, b) => a.position - b.position);
-    buffered = null;
-    send(tail);
+    const backlog = async () => {
+      for (;;) {
+        const page = await this.timeline.list(incidentId, { limit: BACKLOG_PAGE, afterPosition: sent, order: 'position' });
+        if (output.destroyed) return;
+        send(page.items);
+        if (page.items.length < BACKLOG_PAGE) break;
+      }
+      const tail = (buffered ?? []).sort((a, b) => a.position - b.position);
+      buffered = null;
+      send(tail);
+    };
+    backlog().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+
+    // Proxies must neither cache nor buffer the stream, and the connection stays open.
+    return Reply.of(new StreamableFile(output, { type: 'text/event-stream; charset=utf-8' }), {
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
   }
 }

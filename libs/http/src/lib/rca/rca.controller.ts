@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RcaWorkflowInput } from '@causeway/application';
-import type { Request, Response } from 'express';
+import type { CommandContext, RcaWorkflowInput } from '@causeway/application';
 import { RequirePermission } from '../auth/auth.decorators';
-import { etag, IfMatchVersion } from '../common/if-match';
+import { CommandCtx } from '../common/command-context.decorator';
+import { Reply } from '../common/reply';
 import { UuidPipe } from '../common/uuid.pipe';
 import { EmptyRcaBodyDto, RequestRcaChangesDto, SaveRcaDto } from './rca.dtos';
 import type { RcaResource } from './rca.resource';
@@ -27,15 +27,15 @@ export class RcaController {
   @Get('incidents/:id/rca')
   @RequirePermission('read')
   @ApiOperation({ summary: "The incident's RCA, with ETag" })
-  async get(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<RcaResource> {
-    return this.withEtag(response, await this.rca.get(id));
+  async get(@Param('id', UuidPipe) id: string): Promise<Reply<RcaResource>> {
+    return Reply.versioned(await this.rca.get(id));
   }
 
   @Put('incidents/:id/rca')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
   @ApiOperation({ summary: 'Create or update the RCA draft (allowed from identified onwards)' })
-  async save(@Param('id', UuidPipe) id: string, @Body() body: SaveRcaDto, @Req() request: Request, @Res({ passthrough: true }) response: Response, @IfMatchVersion() version?: number): Promise<RcaResource> {
+  async save(@Param('id', UuidPipe) id: string, @Body() body: SaveRcaDto, @CommandCtx() context: CommandContext): Promise<Reply<RcaResource>> {
     const { summary, rootCause, category, contributingFactors, whys, lessons } = body;
     const input = {
       summary,
@@ -45,51 +45,38 @@ export class RcaController {
       whys,
       ...(lessons !== undefined && lessons !== null ? { lessons } : {}),
     };
-    const rca = await this.rca.save(id, input, { actor: this.actor(request), expectedVersion: version, idempotencySeed: request.idempotencySeed });
-    return this.withEtag(response, rca);
+    return Reply.versioned(await this.rca.save(id, input, context));
   }
 
   @Post('incidents/:id/rca/submit')
   @HttpCode(200)
   @RequirePermission('rcaEdit')
-  submit(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'SubmitRca', data: {} }, req, res, version);
+  submit(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'SubmitRca', data: {} }, context);
   }
 
   @Post('incidents/:id/rca/request-changes')
   @HttpCode(200)
   @RequirePermission('rcaApprove')
-  requestChanges(@Param('id', UuidPipe) id: string, @Body() body: RequestRcaChangesDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'RequestRcaChanges', data: { comment: body.comment } }, req, res, version);
+  requestChanges(@Param('id', UuidPipe) id: string, @Body() body: RequestRcaChangesDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'RequestRcaChanges', data: { comment: body.comment } }, context);
   }
 
   @Post('incidents/:id/rca/approve')
   @HttpCode(200)
   @RequirePermission('rcaApprove')
-  approve(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'ApproveRca', data: {} }, req, res, version);
+  approve(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'ApproveRca', data: {} }, context);
   }
 
   @Post('incidents/:id/rca/publish')
   @HttpCode(200)
   @RequirePermission('rcaApprove')
-  publish(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @IfMatchVersion() version?: number) {
-    return this.run(id, { type: 'PublishRca', data: {} }, req, res, version);
+  publish(@Param('id', UuidPipe) id: string, @Body() _body: EmptyRcaBodyDto, @CommandCtx() context: CommandContext) {
+    return this.run(id, { type: 'PublishRca', data: {} }, context);
   }
 
-  private async run(id: string, input: RcaWorkflowInput, request: Request, response: Response, expectedVersion?: number): Promise<RcaResource> {
-    const rca = await this.rca.execute(id, input, { actor: this.actor(request), expectedVersion, idempotencySeed: request.idempotencySeed });
-    return this.withEtag(response, rca);
-  }
-
-  private actor(request: Request): string {
-    const principal = request.principal;
-    if (!principal) throw new Error('authenticated route without principal');
-    return principal.name;
-  }
-
-  private withEtag(response: Response, rca: RcaResource): RcaResource {
-    response.setHeader('ETag', etag(rca.version));
-    return rca;
+  private async run(id: string, input: RcaWorkflowInput, context: CommandContext): Promise<Reply<RcaResource>> {
+    return Reply.versioned(await this.rca.execute(id, input, context));
   }
 }

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { RequirePermission } from '../auth/auth.decorators';
+import { Reply } from '../common/reply';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ReportService } from './report.service';
 
@@ -15,10 +15,8 @@ export class ReportController {
   @RequirePermission('read')
   @ApiProduces('text/markdown')
   @ApiOperation({ summary: 'The incident report as Markdown: facts, timeline, RCA and action items' })
-  async report(@Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async report(@Param('id', UuidPipe) id: string): Promise<Reply<string>> {
     const markdown = await this.reports.markdown(id);
-    response.setHeader('Content-Type', 'text/markdown; charset=utf-8');
-    response.setHeader('Content-Disposition', `inline; filename="incident-${id}.md"`);
-    return markdown;
+    return Reply.of(markdown, { 'Content-Type': 'text/markdown; charset=utf-8', 'Content-Disposition': `inline; filename="incident-${id}.md"` });
   }
 }
