@@ -47,8 +47,8 @@ export default [
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    // Files outside tsconfig.json (the architecture test lints probe files that exist only on stdin).
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['libs/*/src/lib/*.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    // Files outside tsconfig.json: architecture test's probe files, which exist only on stdin.
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['libs/*/src/lib/lint-probe.*.ts'] }, tsconfigRootDir: import.meta.dirname } },
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

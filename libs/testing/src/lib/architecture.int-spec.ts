@@ -32,46 +32,46 @@ describe('Nx module boundaries', () => {
   }
 
   it('refuses a framework import in the domain', async () => {
-    const errors = await boundaryErrors("import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", 'libs/domain/src/lib/bad.ts');
+    const errors = await boundaryErrors("import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", 'libs/domain/src/lib/lint-probe.bad.ts');
     expect(errors.join('\n')).toMatch(/@nestjs\/common/);
   });
 
   it('refuses a domain import of the application layer', async () => {
-    const errors = await boundaryErrors("import { CommandHandler } from '@causeway/application';\nexport const x = CommandHandler;\n", 'libs/domain/src/lib/bad.ts');
+    const errors = await boundaryErrors("import { CommandHandler } from '@causeway/application';\nexport const x = CommandHandler;\n", 'libs/domain/src/lib/lint-probe.bad.ts');
     expect(errors.length).toBeGreaterThan(0);
   });
 
   it('refuses a database driver in the application layer', async () => {
-    const errors = await boundaryErrors("import Database from 'better-sqlite3';\nexport const x = Database;\n", 'libs/application/src/lib/bad.ts');
+    const errors = await boundaryErrors("import Database from 'better-sqlite3';\nexport const x = Database;\n", 'libs/application/src/lib/lint-probe.bad.ts');
     expect(errors.join('\n')).toMatch(/better-sqlite3/);
   });
 
   it('refuses a database driver in the event-store port', async () => {
-    const errors = await boundaryErrors("import { Pool } from 'pg';\nexport const x = Pool;\n", 'libs/event-store/src/lib/bad.ts');
+    const errors = await boundaryErrors("import { Pool } from 'pg';\nexport const x = Pool;\n", 'libs/event-store/src/lib/lint-probe.bad.ts');
     expect(errors.join('\n')).toMatch(/pg/);
   });
 
   it('allows the application layer to use the domain and the event-store port', async () => {
     const errors = await boundaryErrors(
       "import { incidentDecider } from '@causeway/domain';\nimport type { EventStore } from '@causeway/event-store';\nexport const x: [unknown, EventStore | null] = [incidentDecider, null];\n",
-      'libs/application/src/lib/good.ts',
+      'libs/application/src/lib/lint-probe.good.ts',
     );
     expect(errors).toEqual([]);
   });
 
   it('keeps the boundaries in spec files', async () => {
-    const errors = await boundaryErrors("import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", 'libs/domain/src/lib/bad.spec.ts');
+    const errors = await boundaryErrors("import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", 'libs/domain/src/lib/lint-probe.bad.spec.ts');
     expect(errors.join('\n')).toMatch(/@nestjs\/common/);
   });
 
   it('lets spec files use the testing lib', async () => {
-    const errors = await boundaryErrors("import { seededRandom } from '@causeway/testing';\nexport const x = seededRandom;\n", 'libs/domain/src/lib/good.spec.ts');
+    const errors = await boundaryErrors("import { seededRandom } from '@causeway/testing';\nexport const x = seededRandom;\n", 'libs/domain/src/lib/lint-probe.good.spec.ts');
     expect(errors).toEqual([]);
   });
 
   it('refuses a promise nobody awaits (type-aware rules are on)', async () => {
     const code = 'async function later(): Promise<void> {}\nexport function now(): void {\n  later();\n}\n';
-    const errors = await lintErrors(code, 'libs/application/src/lib/bad.ts', '@typescript-eslint/no-floating-promises');
+    const errors = await lintErrors(code, 'libs/application/src/lib/lint-probe.bad.ts', '@typescript-eslint/no-floating-promises');
     expect(errors).toHaveLength(1);
   });
 });
