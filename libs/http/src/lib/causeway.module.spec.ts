@@ -16,8 +16,8 @@ const mockRecord =
     return Promise.resolve(result);
   };
 
-jest.mock('@causeway/event-store', () => ({
-  ...jest.requireActual<object>('@causeway/event-store'),
+jest.mock('./event-store/event-store.factory', () => ({
+  ...jest.requireActual<object>('./event-store/event-store.factory'),
   createEventStore: () => Promise.resolve({ close: mockRecord('store close') }),
 }));
 
