@@ -3,10 +3,14 @@ export * from './lib/projections/iso-time';
 export * from './lib/projections/projection';
 export * from './lib/projections/registry';
 export * from './lib/projections/incident-summary/incident-summary.projection';
+export * from './lib/projections/incident-summary/incident-summary.definition';
 export * from './lib/projections/timeline/timeline.projection';
+export * from './lib/projections/timeline/timeline.definition';
 export * from './lib/projections/api-keys/api-keys.projection';
+export * from './lib/projections/api-keys/api-keys.definition';
 export * from './lib/projections/read-models.projection';
 export * from './lib/projections/action-items/action-items.projection';
+export * from './lib/projections/action-items/action-items.definition';
 
 export * from './lib/storage/column-types';
 export * from './lib/storage/connection-lock';

@@ -79,17 +79,8 @@ describe('Nx module boundaries', () => {
 describe('project internals', () => {
   const projects = ['apps', 'libs'].flatMap((top) => readdirSync(join(root, top)).map((name) => `${top}/${name}`));
 
-  /**
-   * Cycles known when this test was written, each to be removed by the change that splits the files
-   * (the Nest feature modules take `CausewayRole` out of causeway.module.ts). An entry that no longer
-   * exists fails the test, so the list only shrinks.
-   */
-  const knownCycles: Record<string, string[][]> = {
-    'libs/http': [['lib/causeway.module.ts', 'lib/lifecycle.ts']],
-  };
-
   it.each(projects)('%s has no import cycles between its files', (project) => {
-    expect(importCycles(join(root, project))).toEqual(knownCycles[project] ?? []);
+    expect(importCycles(join(root, project))).toEqual([]);
   });
 
   /** The modules a fresh Node process has loaded after requiring `entries`, as package names. */

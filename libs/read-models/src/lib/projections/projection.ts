@@ -1,5 +1,6 @@
 import type { EventShape, EventTypes, StoredEvent } from '@causeway/event-store';
 import type { MigrationInterface } from 'typeorm';
+import type { EntityClass } from '../storage/entity-class';
 import type { ReadModelWriter } from '../storage/read-model.writer';
 
 /**
@@ -8,8 +9,7 @@ import type { ReadModelWriter } from '../storage/read-model.writer';
  */
 export type ProjectedEvent<E extends EventShape> = StoredEvent & StoredEvent<E>;
 
-/** A TypeORM entity class: one table a projection owns. */
-export type EntityClass = new () => object;
+export type { EntityClass } from '../storage/entity-class';
 
 /** A TypeORM migration class. */
 export type MigrationClass = new () => MigrationInterface;

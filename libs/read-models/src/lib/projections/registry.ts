@@ -1,7 +1,7 @@
-import { actionItemsProjection } from './action-items/action-items.projection';
-import { apiKeysProjection } from './api-keys/api-keys.projection';
-import { incidentSummaryProjection } from './incident-summary/incident-summary.projection';
-import { timelineProjection } from './timeline/timeline.projection';
+import { actionItemsProjection } from './action-items/action-items.definition';
+import { apiKeysProjection } from './api-keys/api-keys.definition';
+import { incidentSummaryProjection } from './incident-summary/incident-summary.definition';
+import { timelineProjection } from './timeline/timeline.definition';
 
 /**
  * Every projection the projector keeps in step with the log, in the order each batch applies them.

@@ -1,6 +1,6 @@
 import type { EventStore } from '@causeway/event-store';
 import type { DataSource } from 'typeorm';
-import { incidentSummaryProjection } from '../projections/incident-summary/incident-summary.projection';
+import { incidentSummaryProjection } from '../projections/incident-summary/incident-summary.definition';
 import { loadIncidentSummaries } from '../projections/incident-summary/incident-summary.store';
 import { toTimelineEntry, type TimelineEntry } from '../projections/timeline/timeline.projection';
 import { withConnectionLock } from '../storage/connection-lock';

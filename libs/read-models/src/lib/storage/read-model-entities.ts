@@ -1,4 +1,4 @@
-import type { EntityClass } from '../projections/projection';
+import type { EntityClass } from './entity-class';
 import { PROJECTIONS } from '../projections/registry';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';

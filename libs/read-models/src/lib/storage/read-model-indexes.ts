@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EntityClass } from '../projections/projection';
-import { READ_MODEL_ENTITIES } from './read-model-entities';
+import type { EntityClass } from './entity-class';
 
 interface IndexDefinition {
   readonly name: string;
@@ -50,7 +49,9 @@ export async function createMissingIndexes(manager: EntityManager): Promise<numb
     ? await manager.query(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`)
     : await manager.query(`SELECT name FROM sqlite_master WHERE type = 'index'`);
   const present = new Set(existing.map((row) => row.name));
-  const missing = indexesOf(dataSource, READ_MODEL_ENTITIES).filter((index) => !present.has(index.name));
+  // Every entity the data source was built with (the registry's, plus checkpoint and idempotency).
+  const entities = dataSource.entityMetadatas.map((metadata) => metadata.target as EntityClass);
+  const missing = indexesOf(dataSource, entities).filter((index) => !present.has(index.name));
   // Sorting a million keys in memory rather than in temporary files.
   if (missing.length > 0 && postgres) await manager.query(`SET LOCAL maintenance_work_mem = '256MB'`);
   for (const index of missing) {

@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import type { EntityClass } from '../projections/projection';
+import type { EntityClass } from './entity-class';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { withoutNul } from './postgres-text';
 import { createMissingIndexes, dropRebuiltIndexes } from './read-model-indexes';

@@ -2,11 +2,7 @@ import { ACTIVE_ACTION_ITEM_STATUSES, evolveActionItem, type ActionItem, type Ac
 import type { StoredEvent } from '@causeway/event-store';
 import { ACTION_ITEM_EVENTS } from '../event-types';
 import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
-import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } from '../projection';
-import { ActionItems1795435200000 } from './migrations/1795435200000-action-items.migration';
-import { PostgresActionItems1795435200000 } from './migrations/postgres/1795435200000-action-items.postgres.migration';
-import { ActionItemEntity, ActionItemVersionEntity } from './action-item.entity';
-import { loadActionItems, saveActionItems, saveActionItemVersions } from './action-items.store';
+import { foldDocuments, type ProjectedEvent } from '../projection';
 
 /**
  * An action item as the read model keeps it: the domain's folded state, plus where in the log it
@@ -127,27 +123,10 @@ export function versionChanges(before: ActionItemRow | null, after: ActionItemRo
 }
 
 /** Pure: the changed rows of a batch and the board-history rows it writes (each key once). */
-function projectActionItems(events: readonly ProjectedEvent<ActionItemEvent>[], stored: ReadonlyMap<string, ActionItemRow>) {
+export function projectActionItems(events: readonly ProjectedEvent<ActionItemEvent>[], stored: ReadonlyMap<string, ActionItemRow>) {
   const versions = new Map<string, ActionItemVersionRow>();
   const actionItems = foldDocuments(events, stored, actionItemIdOf, evolveActionItemRow, (before, after, event) => {
     for (const version of versionChanges(before, after, event)) versions.set(`${version.actionItemId}\u0000${version.version}`, version);
   });
   return { actionItems, actionItemVersions: [...versions.values()] };
 }
-
-/** Action items and their board history (`action_item_versions`, the stretches `asOf=` reads). */
-export const actionItemsProjection = defineProjection({
-  name: 'action-items',
-  eventTypes: ACTION_ITEM_EVENTS,
-  entities: [ActionItemEntity, ActionItemVersionEntity],
-  migrations: { sqlite: [ActionItems1795435200000], postgres: [PostgresActionItems1795435200000] },
-  documents: {
-    ids: (events) => ({ actionItemIds: distinctIds(events, actionItemIdOf) }),
-    load: async (writer, { actionItemIds }) => ({ actionItems: await loadActionItems(writer, actionItemIds) }),
-  },
-  project: (events, { actionItems }) => projectActionItems(events, actionItems),
-  save: async (writer, { actionItems, actionItemVersions }) => {
-    await saveActionItems(writer, actionItems);
-    await saveActionItemVersions(writer, actionItemVersions);
-  },
-});

@@ -2,9 +2,7 @@ import { assertNever, type ApiKeyEvent, type Role } from '@causeway/domain';
 import type { StoredEvent } from '@causeway/event-store';
 import { API_KEY_EVENTS } from '../event-types';
 import { toUtcIso } from '../iso-time';
-import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } from '../projection';
-import { ApiKeyEntity } from './api-key.entity';
-import { loadApiKeys, saveApiKeys } from './api-keys.store';
+import type { ProjectedEvent } from '../projection';
 
 export { API_KEY_EVENT_TYPES } from '@causeway/domain';
 
@@ -49,16 +47,3 @@ export function evolveApiKey(row: ApiKeyRow | null, event: StoredEvent): ApiKeyR
       return assertNever(event);
   }
 }
-
-/** API keys as the authenticator looks them up: one row per key. */
-export const apiKeysProjection = defineProjection({
-  name: 'api-keys',
-  eventTypes: API_KEY_EVENTS,
-  entities: [ApiKeyEntity],
-  documents: {
-    ids: (events) => ({ apiKeyIds: distinctIds(events, apiKeyIdOf) }),
-    load: async (writer, { apiKeyIds }) => ({ apiKeys: await loadApiKeys(writer, apiKeyIds) }),
-  },
-  project: (events, { apiKeys }) => ({ apiKeys: foldDocuments(events, apiKeys, apiKeyIdOf, evolveApiKey) }),
-  save: (writer, { apiKeys }) => saveApiKeys(writer, apiKeys),
-});

@@ -2,9 +2,7 @@ import { evolveIncident, INCIDENT_EVENT_TYPES, type Incident, type IncidentEvent
 import { UnknownEventTypeError, type StoredEvent } from '@causeway/event-store';
 import { INCIDENT_EVENTS } from '../event-types';
 import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
-import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } from '../projection';
-import { IncidentSummaryEntity } from './incident-summary.entity';
-import { loadIncidentSummaries, saveIncidentSummaries } from './incident-summary.store';
+import type { ProjectedEvent } from '../projection';
 
 /** The incident resource of API.md, plus where in the log it was last changed. */
 export interface IncidentSummary extends Incident {
@@ -72,16 +70,3 @@ export function evolveIncidentSummary(doc: IncidentSummary | null, event: Stored
     lastPosition: event.position,
   };
 }
-
-/** Incident summaries: one document per incident, evolved by the domain's own fold. */
-export const incidentSummaryProjection = defineProjection({
-  name: 'incident-summary',
-  eventTypes: INCIDENT_EVENTS,
-  entities: [IncidentSummaryEntity],
-  documents: {
-    ids: (events) => ({ incidentIds: distinctIds(events, incidentIdOf) }),
-    load: async (writer, { incidentIds }) => ({ incidents: await loadIncidentSummaries(writer, incidentIds) }),
-  },
-  project: (events, { incidents }) => ({ incidents: foldDocuments(events, incidents, incidentIdOf, evolveIncidentSummary) }),
-  save: (writer, { incidents }) => saveIncidentSummaries(writer, incidents),
-});

@@ -1,20 +1,8 @@
-import {
-  ACTION_ITEM_EVENT_TYPES,
-  assertNever,
-  INCIDENT_EVENT_TYPES,
-  RCA_EVENT_TYPES,
-  severityRank,
-  type ActionItemEvent,
-  type IncidentEvent,
-  type RcaEvent,
-} from '@causeway/domain';
+import { ACTION_ITEM_EVENT_TYPES, assertNever, INCIDENT_EVENT_TYPES, RCA_EVENT_TYPES, severityRank, type ActionItemEvent, type IncidentEvent, type RcaEvent } from '@causeway/domain';
 import { EventTypes, type JsonObject, type StoredEvent } from '@causeway/event-store';
 import { ACTION_ITEM_EVENTS, RCA_EVENTS } from '../event-types';
 import { incidentIdOf, isIncidentEvent } from '../incident-summary/incident-summary.projection';
 import { toUtcIso } from '../iso-time';
-import { defineProjection, NO_DOCUMENTS } from '../projection';
-import { TimelineEntryEntity } from './timeline-entry.entity';
-import { insertTimelineEntries } from './timeline.store';
 
 export interface TimelineEntry {
   /** Global log position: unique, and the SSE event id. */
@@ -38,7 +26,7 @@ export const SUMMARY_TEXT_MAX = 200;
 /** The events on incident timelines: the incident's own, its RCA's and its action items'. */
 export type TimelineEvent = IncidentEvent | RcaEvent | ActionItemEvent;
 
-const TIMELINE_EVENTS = new EventTypes<TimelineEvent>([...INCIDENT_EVENT_TYPES, ...RCA_EVENT_TYPES, ...ACTION_ITEM_EVENT_TYPES]);
+export const TIMELINE_EVENTS = new EventTypes<TimelineEvent>([...INCIDENT_EVENT_TYPES, ...RCA_EVENT_TYPES, ...ACTION_ITEM_EVENT_TYPES]);
 
 /** The incident an event's data names; the log is JSON, so it is only trusted once seen to be text. */
 function incidentIdIn(data: { readonly incidentId: string }): string | null {
@@ -213,13 +201,3 @@ function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= SUMMARY_TEXT_MAX ? flat : `${flat.slice(0, SUMMARY_TEXT_MAX - 1).trimEnd()}…`;
 }
-
-/** Incident timelines: one row per event, keyed by log position, so nothing is loaded first. */
-export const timelineProjection = defineProjection({
-  name: 'timeline',
-  eventTypes: TIMELINE_EVENTS,
-  entities: [TimelineEntryEntity],
-  documents: NO_DOCUMENTS,
-  project: (events) => ({ entries: events.map(toTimelineEntry).filter((entry): entry is TimelineEntry => entry !== null) }),
-  save: (writer, { entries }) => insertTimelineEntries(writer, entries),
-});
