@@ -6,7 +6,7 @@ import { defineProjection, distinctIds, foldDocuments, type ProjectedEvent } fro
 import { IncidentSummaryEntity } from './incident-summary.entity';
 import { loadIncidentSummaries, saveIncidentSummaries } from './incident-summary.store';
 
-/** The incident resource of API.md, plus where in the log it was last changed. */
+/** The incident resource of docs/api.md (section 7.2), plus where in the log it was last changed. */
 export interface IncidentSummary extends Incident {
   /** Stream version of the last applied event: the resource's ETag. */
   readonly version: number;
