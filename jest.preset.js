@@ -1,5 +1,6 @@
 // Shared Jest settings: swc compiles TypeScript (with decorator metadata for Nest), and the
-// tsconfig path aliases resolve to each lib's index.ts. See TOOLCHAIN.md for why not ts-jest.
+// tsconfig path aliases resolve to each lib's index.ts. See
+// docs/adr/0005-build-and-test-toolchain.md for why not ts-jest.
 const { pathsToModuleNameMapper } = require('./tools/paths');
 
 module.exports = {

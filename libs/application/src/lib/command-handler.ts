@@ -52,7 +52,7 @@ interface Current<State> extends FoldedState<State> {
   readonly replayedAt: number | null;
 }
 
-/** Without If-Match, writers to one stream are serialised by retrying on conflict (API.md). */
+/** Without If-Match, writers to one stream are serialised by retrying on conflict (docs/api.md, section 4). */
 const MAX_ATTEMPTS = 50;
 
 /**

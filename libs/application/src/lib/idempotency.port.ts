@@ -1,6 +1,6 @@
 /**
  * Remembers the response to a request that carried an `Idempotency-Key`, so that a repeat with the
- * same key and body gets the same answer and appends nothing (API.md, Idempotency).
+ * same key and body gets the same answer and appends nothing (docs/api.md, section 5).
  */
 export interface IdempotencyRecord {
   /** Who may reuse the key: keys are scoped per API key, so two clients never collide. */

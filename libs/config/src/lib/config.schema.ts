@@ -7,7 +7,7 @@ const booleanString = z
   .transform((value) => value === 'true' || value === '1');
 
 /**
- * The environment contract of API.md (Configuration). Everything is validated once at start-up;
+ * The environment README.md documents (section 4, Configuration). Everything is validated once at start-up;
  * a bad value stops the process with a message that names the variable.
  */
 const environmentShape = z.object({

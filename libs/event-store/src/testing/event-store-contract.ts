@@ -15,9 +15,10 @@ export interface EventStoreUnderTest {
 export type EventStoreFactory = () => Promise<EventStoreUnderTest>;
 
 /**
- * The behaviour every EventStore adapter must show (ARCHITECTURE.md, "Guarantees"). An adapter's
- * integration spec calls this with a factory for an empty store. Adapter-specific properties
- * (tampering with stored rows, crash safety, several processes) live in the adapter's own spec.
+ * The behaviour every EventStore adapter must show (docs/architecture.md, section 4, "Guarantees").
+ * An adapter's integration spec calls this with a factory for an empty store. Adapter-specific
+ * properties (tampering with stored rows, crash safety, several processes) live in the adapter's
+ * own spec.
  */
 export function describeEventStoreContract(name: string, factory: EventStoreFactory): void {
   describe(`EventStore contract: ${name}`, () => {

@@ -32,7 +32,7 @@ const MUTATION: Record<string, string> = {
   '503': 'Store unavailable; safe to retry',
 };
 
-/** Every operation documents the problem documents it can answer with (API.md, Conventions). */
+/** Every operation documents the problem documents it can answer with (docs/api.md, sections 3 and 13). */
 export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA as never } };
   for (const [path, item] of Object.entries(document.paths)) {

@@ -1,8 +1,8 @@
-/** The five roles of API.md; each API key has exactly one. */
+/** The five roles of docs/api.md (section 2); each API key has exactly one. */
 export const ROLES = ['admin', 'lead', 'responder', 'stakeholder', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Capabilities, one per row of the role table in API.md. */
+/** Capabilities, one per row of the role table in docs/api.md (section 2; `subscribe` waits for its routes). */
 export const PERMISSIONS = {
   read: ['admin', 'lead', 'responder', 'stakeholder', 'auditor'],
   respond: ['admin', 'lead', 'responder'],

@@ -13,7 +13,7 @@ export type ActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
 export const ACTION_ITEM_KINDS = ['mitigation', 'corrective', 'preventive', 'detective'] as const;
 export type ActionItemKind = (typeof ACTION_ITEM_KINDS)[number];
 
-/** API.md: `title (1–300)`. */
+/** docs/api.md, section 9: `title` 1–300. */
 export const ACTION_ITEM_TITLE_MAX_LENGTH = 300;
 
 /** RFC 5321 caps a forward path at 254 characters; longer "addresses" cannot receive mail. */

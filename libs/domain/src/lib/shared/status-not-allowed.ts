@@ -10,7 +10,7 @@ export interface CommandWording {
 
 /**
  * The one shape of every "wrong status" refusal in every decider: it says the current status and
- * the statuses the command may start from (API.md: 409 says the state and what is allowed).
+ * the statuses the command may start from (docs/api.md, section 3: a 409 says the state and what is allowed).
  */
 export function statusNotAllowed<Reason extends TransitionReason>(
   reason: Reason,

@@ -4,7 +4,7 @@ import { RequirePermission } from '../auth/auth.decorators';
 import { AuditEventsQuery } from './audit.dtos';
 import { AuditService } from './audit.service';
 
-/** The raw log for auditors: page it, verify the hash chain, export it whole (API.md, Audit). */
+/** The raw log for auditors: page it, verify the hash chain, export it whole (docs/api.md, section 11). */
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequirePermission('audit')

@@ -5,7 +5,7 @@ import { EVENT_STORE } from '../tokens';
 
 const EXPORT_PAGE = 1000;
 
-/** Pages of the raw log, its hash-chain check, and the whole log as NDJSON (API.md, Audit). */
+/** Pages of the raw log, its hash-chain check, and the whole log as NDJSON (docs/api.md, section 11). */
 @Injectable()
 export class AuditService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

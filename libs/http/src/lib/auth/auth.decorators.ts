@@ -8,7 +8,7 @@ export const REQUIRED_PERMISSION = 'causeway:permission';
 /** No API key needed (health, docs). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
-/** The row of API.md's role table this route belongs to. */
+/** The row of the role table (docs/api.md, section 2) this route belongs to. */
 export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_PERMISSION, permission);
 

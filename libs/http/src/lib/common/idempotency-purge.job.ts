@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, IDEMPOTENCY_STORE, type Clock, type IdempotencyStore } from '@causeway/application';
 
-/** API.md keeps idempotency keys at least 24 h; older ones are purged hourly. */
+/** Idempotency keys are kept at least 24 h (docs/api.md, section 5); older ones are purged hourly. */
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 

@@ -9,7 +9,7 @@ import { canonicalJson } from '@causeway/event-store';
 const REPLAYED_HEADERS = ['etag', 'location'];
 
 /**
- * API.md, Idempotency: a repeat of a POST/PUT with the same `Idempotency-Key` and the same body gets
+ * docs/api.md, section 5: a repeat of a POST/PUT with the same `Idempotency-Key` and the same body gets
  * the first status and body and appends nothing; the same key with another body is refused (422).
  * Two concurrent first attempts are both run: their event ids derive from the key, so the log keeps
  * one copy and the second is answered as a replay.

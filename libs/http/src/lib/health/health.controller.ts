@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { EVENT_STORE, READ_MODEL_DATA_SOURCE } from '../tokens';
 
-/** Liveness says the process answers; readiness says its stores answer too (API.md, Operations). */
+/** Liveness says the process answers; readiness says its stores answer too (docs/api.md, section 13). */
 @ApiTags('operations')
 @Public()
 @Controller('health')

@@ -1,6 +1,6 @@
 import type { ActionItemCounts, IncidentSummary } from '@causeway/read-models';
 
-/** The incident resource of API.md; internal bookkeeping of the read model stays out. */
+/** The incident resource of docs/api.md (section 7.2); internal bookkeeping of the read model stays out. */
 export type IncidentResource = Omit<IncidentSummary, 'lastPosition' | 'version'> & {
   /** Action items open or in progress, and those of them past due, at the time of the read. */
   readonly openActionItems: number;

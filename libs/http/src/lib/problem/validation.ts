@@ -15,7 +15,7 @@ function stripProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
-/** Unknown fields are rejected, types are converted, and every problem names its field (API.md). */
+/** Unknown fields are rejected, types are converted, and every problem names its field (docs/api.md, section 1). */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,

@@ -4,7 +4,7 @@ import { INCIDENT_EVENTS } from '../event-types';
 import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
 import type { ProjectedEvent } from '../projection';
 
-/** The incident resource of API.md, plus where in the log it was last changed. */
+/** The incident resource of docs/api.md (section 7.2), plus where in the log it was last changed. */
 export interface IncidentSummary extends Incident {
   /** Stream version of the last applied event: the resource's ETag. */
   readonly version: number;
