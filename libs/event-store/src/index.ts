@@ -6,5 +6,6 @@ export * from './lib/prepare-append';
 export * from './lib/argument-checks';
 export * from './lib/group-commit-queue';
 export * from './lib/catch-up-subscription';
+export * from './lib/event-store-adapter';
 export * from './lib/verify-pages';
 export * from './lib/copy-log';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BACKWARDS, END, EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import {
-  type CatchUpSubscription,
+  EventStoreAdapter,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,
@@ -11,9 +11,6 @@ import {
   verifyInPages,
   type AppendOptions,
   type AppendResult,
-  type EventShape,
-  type EventStore,
-  type EventTypes,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -21,7 +18,6 @@ import {
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
-  type TypedReadStreamOptions,
   type VerifyResult,
 } from '@causeway/event-store';
 import { EventStoreDbAppender, validateAppend } from './eventstoredb-appender';
@@ -70,24 +66,22 @@ const PING_TIMEOUT_MS = 5000;
  * An append returns once its events are sealed, so its answer carries the position, and everything
  * a reader sees is sealed: positions are dense and appear in the order readers receive them.
  */
-export class EventStoreDbEventStore implements EventStore {
+export class EventStoreDbEventStore extends EventStoreAdapter {
   readonly backend = 'eventstoredb';
 
   private readonly emitter = new EventEmitter();
   private readonly sealer: EventStoreDbSealer;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly reader: EventStoreDbReader;
   private readonly appender: EventStoreDbAppender;
   private readonly pollIntervalMs: number | undefined;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly client: EventStoreDBClient,
     private readonly prefix: string,
     options: EventStoreDbEventStoreOptions,
   ) {
+    super();
     this.pollIntervalMs = options.pollIntervalMs;
     // One listener per live subscription (SSE clients, projectors): many are expected.
     this.emitter.setMaxListeners(0);
@@ -132,14 +126,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
-  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
-    const events = await this.readStoredStream(streamId, options);
-    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
-  }
-
-  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
+  protected async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     this.ensureReadable();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
@@ -261,7 +248,7 @@ export class EventStoreDbEventStore implements EventStore {
    * reached, so the readiness probe can log why.
    */
   async ping(): Promise<boolean> {
-    if (this.state !== 'open') return false;
+    if (!this.isOpen) return false;
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -285,32 +272,18 @@ export class EventStoreDbEventStore implements EventStore {
     return this.sealer.status();
   }
 
-  /** Lets accepted appends finish (they wait for their seals), stops subscriptions, then disconnects. */
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+  /** Lets accepted appends finish (they wait for their seals). */
+  protected async drain(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
   }
 
-  private async shutDown(): Promise<void> {
-    this.state = 'closing';
+  /** Stops the sealer, then disconnects. */
+  protected async release(): Promise<void> {
     try {
-      await Promise.allSettled([...this.inflight]);
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
       await this.sealer.close();
     } finally {
-      this.state = 'closed';
       await this.client.dispose().catch(() => undefined);
     }
-  }
-
-  /** Appends and new subscriptions stop as soon as close() starts. */
-  private ensureOpen(): void {
-    if (this.state !== 'open') throw new StoreUnavailableError('the event store is closed');
-  }
-
-  /** Reads go on while close() drains, so subscriptions woken by the last seals can finish. */
-  private ensureReadable(): void {
-    if (this.state === 'closed') throw new StoreUnavailableError('the event store is closed');
   }
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type PoolConfig } from 'pg';
 import {
-  type CatchUpSubscription,
+  EventStoreAdapter,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,
@@ -12,8 +12,6 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventShape,
-  type EventStore,
-  type EventTypes,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -21,7 +19,6 @@ import {
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
-  type TypedReadStreamOptions,
   type VerifyResult,
 } from '@causeway/event-store';
 import { NotificationListener } from './notification-listener';
@@ -61,11 +58,10 @@ const MAX_VERSION = 0x7fffffff;
  * it acknowledged is visible to every reader; readAll, readStream, streamVersion, findEvent,
  * headPosition and subscriptions all show exactly the sequenced log.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore extends EventStoreAdapter {
   readonly backend = 'postgres';
 
   private readonly emitter = new EventEmitter();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly appending = new Set<Promise<unknown>>();
   private readonly groupAppend: PostgresGroupAppend;
   private readonly waiters: PositionWaiters;
@@ -73,13 +69,12 @@ export class PostgresEventStore implements EventStore {
   private readonly listener: NotificationListener;
   private readonly subscriptionPollMs: number;
   private lastKnownHead = 0;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | null = null;
 
   private constructor(
     private readonly pool: Pool,
     options: PostgresEventStoreOptions,
   ) {
+    super();
     this.subscriptionPollMs = options.subscriptionPollMs ?? 250;
     const pollIntervalMs = options.pollIntervalMs ?? 50;
     const connectionTimeoutMs = options.connectionTimeoutMs ?? 5000;
@@ -180,14 +175,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
-  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
-    const events = await this.readStoredStream(streamId, options);
-    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
-  }
-
-  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
+  protected async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     // Versions are `integer`: a bound beyond its range would be a type error, not an empty range.
     const from = Math.max(Math.min(options.fromVersion ?? 1, MAX_VERSION), -MAX_VERSION);
     const to = Math.max(Math.min(options.toVersion ?? MAX_VERSION, MAX_VERSION), -MAX_VERSION);
@@ -281,7 +269,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async ping(): Promise<boolean> {
-    if (this.state !== 'open') return false;
+    if (!this.isOpen) return false;
     try {
       await this.pool.query('SELECT 1');
       return true;
@@ -290,25 +278,17 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Finishes the appends already accepted (commit and position), stops subscriptions, sequencer and listener. */
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+  /** Finishes the appends already accepted (commit and position); the sequencer keeps running meanwhile, as they may be waiting for it. */
+  protected async drain(): Promise<void> {
+    await Promise.allSettled([...this.appending]);
   }
 
-  private async shutDown(): Promise<void> {
-    this.state = 'closing';
-    try {
-      // The sequencer keeps running meanwhile: the appends may be waiting for it.
-      await Promise.allSettled([...this.appending]);
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    } finally {
-      this.state = 'closed';
-      await this.sequencer?.stop();
-      await this.listener.stop();
-      this.waiters.failAll(new StoreUnavailableError('the event store is closed'));
-      await this.pool.end().catch(() => undefined);
-    }
+  /** Stops the sequencer and the listener, fails whoever still waits for a position, ends the pool. */
+  protected async release(): Promise<void> {
+    await this.sequencer?.stop();
+    await this.listener.stop();
+    this.waiters.failAll(new StoreUnavailableError('the event store is closed'));
+    await this.pool.end().catch(() => undefined);
   }
 
   private async lookUpPositions(keys: readonly (readonly [transactionId: string, seq: string])[]): Promise<ReadonlyMap<string, number>> {
@@ -346,18 +326,8 @@ export class PostgresEventStore implements EventStore {
       const result = await this.pool.query<R>({ name, text, values, rowMode: 'array' });
       return result.rows;
     } catch (error) {
-      if (this.state === 'closed') throw new StoreUnavailableError('the event store is closed', { cause: error });
+      if (this.isClosed) throw new StoreUnavailableError('the event store is closed', { cause: error });
       throw toStoreError(error, doing);
     }
-  }
-
-  /** Appends and new subscriptions stop as soon as close() starts. */
-  private ensureOpen(): void {
-    if (this.state !== 'open') throw new StoreUnavailableError('the event store is closed');
-  }
-
-  /** Reads go on while close() drains, so subscriptions woken by the last commits can finish. */
-  private ensureReadable(): void {
-    if (this.state === 'closed') throw new StoreUnavailableError('the event store is closed');
   }
 }

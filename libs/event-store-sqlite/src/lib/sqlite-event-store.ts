@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import {
-  type CatchUpSubscription,
+  EventStoreAdapter,
   GENESIS_HASH,
   StoreUnavailableError,
   assertNonNegativeInteger,
@@ -12,8 +12,6 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventShape,
-  type EventStore,
-  type EventTypes,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -21,7 +19,6 @@ import {
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
-  type TypedReadStreamOptions,
   type VerifyResult,
 } from '@causeway/event-store';
 import { SqliteGroupAppend, prepareSqliteAppend } from './sqlite-group-append';
@@ -62,15 +59,12 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * order, even with other processes writing the same file, and each event can be chained to its
  * predecessor in the append itself.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore extends EventStoreAdapter {
   readonly backend = 'sqlite';
 
   private readonly emitter = new EventEmitter();
   private readonly writer: SqliteGroupAppend;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly pollIntervalMs: number | undefined;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | null = null;
 
   private readonly stmts: SqliteStatements;
 
@@ -78,6 +72,7 @@ export class SqliteEventStore implements EventStore {
     private readonly db: Database.Database,
     options: SqliteEventStoreOptions,
   ) {
+    super();
     this.pollIntervalMs = options.pollIntervalMs;
     // One listener per live subscription (SSE clients, projectors): many are expected.
     this.emitter.setMaxListeners(0);
@@ -117,14 +112,7 @@ export class SqliteEventStore implements EventStore {
     return this.writer.enqueue(request);
   }
 
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
-  readStream<E extends EventShape>(streamId: string, options: TypedReadStreamOptions<E>): Promise<StoredEvent<E>[]>;
-  async readStream(streamId: string, options: ReadStreamOptions & { eventTypes?: EventTypes<EventShape> } = {}): Promise<StoredEvent<EventShape>[]> {
-    const events = await this.readStoredStream(streamId, options);
-    return options.eventTypes ? options.eventTypes.narrowAll(events) : events;
-  }
-
-  private async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
+  protected async readStoredStream(streamId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
     this.ensureReadable();
     const from = options.fromVersion ?? 1;
     const to = options.toVersion ?? Number.MAX_SAFE_INTEGER;
@@ -183,7 +171,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<boolean> {
-    if (this.state !== 'open') return false;
+    if (!this.isOpen) return false;
     try {
       return this.stmts.ping.get() === 1;
     } catch {
@@ -191,30 +179,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Commits the appends already accepted, stops the subscriptions, then closes the file. */
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
+  /** Commits the appends already accepted (close() then stops the subscriptions and closes the file). */
+  protected async drain(): Promise<void> {
+    await this.writer.flush();
   }
 
-  private async shutDown(): Promise<void> {
-    this.state = 'closing';
-    try {
-      await this.writer.flush();
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    } finally {
-      this.state = 'closed';
-      this.db.close();
-    }
-  }
-
-  /** Appends and new subscriptions stop as soon as close() starts. */
-  private ensureOpen(): void {
-    if (this.state !== 'open') throw new StoreUnavailableError('the event store is closed');
-  }
-
-  /** Reads go on while close() drains, so subscriptions woken by the last commits can finish. */
-  private ensureReadable(): void {
-    if (this.state === 'closed') throw new StoreUnavailableError('the event store is closed');
+  protected async release(): Promise<void> {
+    this.db.close();
   }
 }
