@@ -1,7 +1,7 @@
 import type { Position } from '@eventstore/db-client';
 import { chainHash } from '@causeway/event-store';
 import type { DecodedEvent } from './eventstoredb-events';
-import { comparePositions, type SealHead, type SealRecord } from './eventstoredb-seals';
+import { comparePositions, hashedFieldsOf, type SealHead, type SealRecord } from './eventstoredb-seals';
 
 /** Two sealers computed different chains for the same position: the log can no longer be trusted. */
 export class ChainDivergedError extends Error {
@@ -61,18 +61,7 @@ export class SealChain {
     // Log time is ESDB's commit time, but never earlier than its predecessor's: readers may rely on
     // recordedAt being non-decreasing in position order even if the server clock steps back.
     const recordedAt = event.created > this.cursor.recordedAt ? event.created : this.cursor.recordedAt;
-    const hash = chainHash(this.cursor.hash, {
-      position,
-      streamId: event.streamId,
-      version: event.version,
-      id: event.id,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      occurredAt: event.metadata.occurredAt,
-      recordedAt,
-      actor: event.metadata.actor,
-    });
+    const hash = chainHash(this.cursor.hash, hashedFieldsOf(event, position, recordedAt));
     const record: SealRecord = {
       position,
       hash,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { binaryEvent, jsonEvent, type EventData, type Position, type RecordedEvent } from '@eventstore/db-client';
-import { GENESIS_HASH, type StoredEvent } from '@causeway/event-store';
+import { GENESIS_HASH, type HashedEventFields, type StoredEvent } from '@causeway/event-store';
 import { FORMAT, type DecodedEvent } from './eventstoredb-events';
 import { isRecord } from './eventstoredb-json';
 import { versionFromRevision } from './eventstoredb-revisions';
@@ -148,10 +148,10 @@ export function splitSealRead(resolved: SealRead): { link: RecordedEvent; target
   return null;
 }
 
-/** The event a reader sees: the caller event plus the chain fields of its seal. */
-export function toStoredEvent(event: DecodedEvent, chain: ChainFields): StoredEvent {
+/** The fields an event's hash covers, once the chain has given it a position and a log time. */
+export function hashedFieldsOf(event: DecodedEvent, position: number, recordedAt: string): HashedEventFields {
   return {
-    position: chain.position,
+    position,
     streamId: event.streamId,
     version: event.version,
     id: event.id,
@@ -159,11 +159,14 @@ export function toStoredEvent(event: DecodedEvent, chain: ChainFields): StoredEv
     data: event.data,
     metadata: event.metadata,
     occurredAt: event.metadata.occurredAt,
-    recordedAt: chain.recordedAt,
+    recordedAt,
     actor: event.metadata.actor,
-    hash: chain.hash,
-    prevHash: chain.prevHash,
   };
+}
+
+/** The event a reader sees: the caller event plus the chain fields of its seal. */
+export function toStoredEvent(event: DecodedEvent, chain: ChainFields): StoredEvent {
+  return { ...hashedFieldsOf(event, chain.position, chain.recordedAt), hash: chain.hash, prevHash: chain.prevHash };
 }
 
 /** Refuses a seal whose target is not the event it claims to seal (a forged or misrouted link). */
