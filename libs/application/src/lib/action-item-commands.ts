@@ -32,8 +32,8 @@ export interface ActionItemCommandResult extends CommandResult<ActionItemState> 
 export interface LoadedActionItem {
   readonly state: ActionItemState;
   readonly version: number;
-  /** The stored events, oldest first: the history needs each one's actor. */
-  readonly events: readonly StoredEvent[];
+  /** The stored events, oldest first, checked as the item's own: the history needs each one's actor. */
+  readonly events: readonly StoredEvent<ActionItemEvent>[];
 }
 
 /**
@@ -94,12 +94,7 @@ export class ActionItemCommands {
 
   /** Folds the item's stream: always current, no read model involved. */
   async load(actionItemId: string): Promise<LoadedActionItem> {
-    const events = await this.store.readStream(actionItemStreamId(actionItemId));
-    return { state: fold(actionItemAggregate, actionItemEventsOf(events)), version: events.at(-1)?.version ?? 0, events };
+    const events = await readEvents(this.store, actionItemAggregate, actionItemStreamId(actionItemId));
+    return { state: fold(actionItemAggregate, events), version: events.at(-1)?.version ?? 0, events };
   }
-}
-
-/** The domain events of a loaded stream, for `actionItemHistory`. */
-export function actionItemEventsOf(events: readonly StoredEvent[]): StoredEvent<ActionItemEvent>[] {
-  return actionItemAggregate.eventTypes.narrowAll(events);
 }

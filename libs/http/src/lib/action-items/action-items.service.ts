@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ActionItemCommands,
-  actionItemEventsOf,
   CLOCK,
   type ActionItemCommandInput,
   type ActionItemCommandResult,
@@ -20,6 +19,7 @@ import {
   type OverdueFilter,
 } from '@causeway/read-models';
 import type { Page } from '../common/pagination.dto';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../common/read-your-writes';
 import { Problem } from '../problem/problem';
 import { toActionItemHistoryResource, toActionItemResource, type ActionItemHistoryResource, type ActionItemResource } from './action-item.resource';
 
@@ -27,9 +27,6 @@ import { toActionItemHistoryResource, toActionItemResource, type ActionItemHisto
 export interface OverdueBoard extends Page<OverdueBoardItem> {
   readonly asOf: string;
 }
-
-/** How long a command waits for its events to reach the timeline before answering. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 
 /**
  * An action item is read by folding its (short) stream, so a GET always sees the latest write.
@@ -99,7 +96,7 @@ export class ActionItemsService {
   async history(actionItemId: string): Promise<ActionItemHistoryResource> {
     const { state, version, events } = await this.commands.load(actionItemId);
     const item = this.existing(actionItemId, state);
-    return toActionItemHistoryResource(item, actionItemHistory(actionItemEventsOf(events)), events, version);
+    return toActionItemHistoryResource(item, actionItemHistory(events), events, version);
   }
 
   private existing(actionItemId: string, state: ActionItem | null): ActionItem {

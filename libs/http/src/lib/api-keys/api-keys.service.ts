@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiKeyCommands, type CommandContext } from '@causeway/application';
 import type { Role } from '@causeway/domain';
 import { ApiKeyQueries, Projector, type ApiKeyRow } from '@causeway/read-models';
-
-/** How long a command waits for its events to reach the key lookup before answering. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../common/read-your-writes';
 
 export interface NewApiKey {
   readonly id: string;

@@ -4,6 +4,7 @@ import { AlreadyExistsError } from '@causeway/domain';
 import { CAUSEWAY_CONFIG, type CausewayConfig } from '@causeway/config';
 import { ApiKeyQueries, Projector } from '@causeway/read-models';
 import type { CausewayRole } from '../causeway.options';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../common/read-your-writes';
 import { CAUSEWAY_ROLE } from '../tokens';
 
 /**
@@ -34,7 +35,7 @@ export class FirstAdminKeyJob implements OnApplicationBootstrap {
       if (error instanceof AlreadyExistsError) return;
       throw error;
     }
-    await this.projector.waitFor(created.position, 10_000);
+    await this.projector.waitFor(created.position, READ_YOUR_WRITES_TIMEOUT_MS);
     const line = '='.repeat(78);
     process.stdout.write(
       `\n${line}\n  No API key existed, so Causeway created an admin key. It is shown this once:\n\n    ${created.key}\n\n` +

@@ -15,10 +15,3 @@ export interface CausewayRequest {
   /** Set by the idempotency interceptor: makes the command's event ids deterministic. */
   idempotencySeed?: string;
 }
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    principal?: Principal;
-    idempotencySeed?: string;
-  }
-}

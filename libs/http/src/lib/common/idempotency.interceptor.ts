@@ -3,6 +3,7 @@ import { IDEMPOTENCY_STORE, CLOCK, type Clock, type IdempotencyStore } from '@ca
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, of, switchMap, type Observable } from 'rxjs';
+import type { CausewayRequest } from '../auth/principal';
 import { Problem } from '../problem/problem';
 import { canonicalJson } from '@causeway/event-store';
 
@@ -22,7 +23,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<Request & CausewayRequest>();
     const key = request.headers['idempotency-key'];
     if (key === undefined || !['POST', 'PUT'].includes(request.method)) return next.handle();
     if (typeof key !== 'string' || key.length === 0 || key.length > 255) {

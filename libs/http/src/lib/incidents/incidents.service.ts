@@ -15,10 +15,9 @@ import {
 import { EVENT_STORE } from '../tokens';
 import { Problem } from '../problem/problem';
 import type { Page } from '../common/pagination.dto';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../common/read-your-writes';
 import { toIncidentResource, type IncidentResource } from './incident.resource';
 
-/** How long a command waits for its own events to reach the read model before answering. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 /** Incident summaries the projector just committed, kept to answer commands without a re-read. */
 const RECENT_SUMMARIES = 5_000;
 

@@ -3,8 +3,6 @@ import { PROBLEM_TABLE, type ProblemCode, type StatusOf } from './problem-table'
 
 export { PROBLEM_CODES, type ProblemCode } from './problem-table';
 
-export type FieldProblem = FieldError;
-
 /** RFC 9457 problem document. */
 export interface ProblemDocument {
   readonly type: string;
@@ -12,7 +10,7 @@ export interface ProblemDocument {
   readonly status: number;
   readonly detail: string;
   readonly code: ProblemCode;
-  readonly errors?: readonly FieldProblem[];
+  readonly errors?: readonly FieldError[];
   readonly [extension: string]: unknown;
 }
 
@@ -40,7 +38,7 @@ export class Problem<Code extends ProblemCode = ProblemCode> extends CausewayErr
     readonly status: StatusOf<Code>,
     readonly code: Code,
     readonly detail: string,
-    readonly errors?: readonly FieldProblem[],
+    readonly errors?: readonly FieldError[],
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
@@ -51,15 +49,11 @@ export class Problem<Code extends ProblemCode = ProblemCode> extends CausewayErr
     return this.extensions;
   }
 
-  override get fieldErrors(): readonly FieldProblem[] {
+  override get fieldErrors(): readonly FieldError[] {
     return this.errors ?? [];
   }
 
-  toDocument(): ProblemDocument {
-    return problemDocument(this.status, this.code, this.detail, this.errors, this.extensions);
-  }
-
-  static validation(errors: readonly FieldProblem[], detail?: string): Problem<'VALIDATION_FAILED'> {
+  static validation(errors: readonly FieldError[], detail?: string): Problem<'VALIDATION_FAILED'> {
     return new Problem(400, 'VALIDATION_FAILED', detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   }
 
@@ -79,7 +73,7 @@ export function problemDocument(
   status: number,
   code: ProblemCode,
   detail: string,
-  errors?: readonly FieldProblem[],
+  errors?: readonly FieldError[],
   extensions: Readonly<Record<string, unknown>> = {},
 ): ProblemDocument {
   return {

@@ -1,8 +1,9 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { Problem, type FieldProblem } from './problem';
+import type { FieldError } from '@causeway/domain';
+import { Problem } from './problem';
 
 /** Flattens class-validator's tree into `{field: "a.b[0].c", message}` pairs. */
-export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
+export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: stripProperty(message, error.property) }));

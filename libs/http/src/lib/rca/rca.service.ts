@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { RcaCommands, type CommandContext, type RcaCommandResult, type RcaWorkflowInput, type SaveRcaDraftInput } from '@causeway/application';
 import type { CauseCategory } from '@causeway/domain';
 import { Projector } from '@causeway/read-models';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../common/read-your-writes';
 import { Problem } from '../problem/problem';
 import { toRcaResource, type RcaResource } from './rca.resource';
-
-/** How long a command waits for its events to reach the timeline before answering. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
 
 /**
  * The RCA is read by folding its (short) stream, so a GET always sees the latest write. Commands
