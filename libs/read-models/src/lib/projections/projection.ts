@@ -55,19 +55,26 @@ export interface ProjectionDefinition<E extends EventShape, Changes extends obje
 
 /**
  * A projection as the projector runs it: the event type is closed over, so the projector hands it
- * every event of a batch and it keeps those it handles. Method syntax keeps a registered projection
- * assignable to `Projection<object, object, object>`, the shape the projector's loops use.
+ * every event of a batch and `of()` keeps, once per batch, those it handles. Method syntax keeps a
+ * registered projection assignable to `Projection<object, object, object>`, the shape the
+ * projector's loops use.
  */
 export interface Projection<Changes extends object, Ids extends object, Documents extends object> {
   readonly name: string;
   readonly entities: readonly EntityClass[];
   readonly migrations: ProjectionMigrations;
-  handles(event: StoredEvent): boolean;
-  idsOf(events: readonly StoredEvent[]): Ids;
+  /** Its share of a batch: the events it handles, picked out of `events` once. */
+  of(events: readonly StoredEvent[]): ProjectionShare<Changes, Ids, Documents>;
   load(writer: ReadModelWriter, ids: Ids): Promise<Documents>;
-  /** Pure. */
-  project(events: readonly StoredEvent[], documents: Documents): Changes;
   save(writer: ReadModelWriter, changes: Changes): Promise<void>;
+}
+
+/** One projection's events of one batch (see `Projection.of`). */
+export interface ProjectionShare<Changes extends object, Ids extends object, Documents extends object> {
+  /** The ids of the documents these events evolve. */
+  ids(): Ids;
+  /** Pure: the rows these events change, starting from the stored documents. */
+  project(documents: Documents): Changes;
 }
 
 /** The erased shape every registered projection fits. */
@@ -84,15 +91,15 @@ export function defineProjection<E extends EventShape, Changes extends object, I
   definition: ProjectionDefinition<E, Changes, Ids, Documents>,
 ): Projection<Changes, Ids, Documents> {
   const { eventTypes, documents } = definition;
-  const handled = (events: readonly StoredEvent[]) => events.filter((event): event is ProjectedEvent<E> => eventTypes.has(event));
   return {
     name: definition.name,
     entities: definition.entities,
     migrations: definition.migrations ?? NO_MIGRATIONS,
-    handles: (event) => eventTypes.has(event),
-    idsOf: (events) => documents.ids(handled(events)),
+    of: (events) => {
+      const handled = events.filter((event): event is ProjectedEvent<E> => eventTypes.has(event));
+      return { ids: () => documents.ids(handled), project: (loaded) => definition.project(handled, loaded) };
+    },
     load: (writer, ids) => documents.load(writer, ids),
-    project: (events, loaded) => definition.project(handled(events), loaded),
     save: (writer, changes) => definition.save(writer, changes),
   };
 }

@@ -37,14 +37,7 @@ function merge<T>(slices: readonly object[]): T {
  * entries, so they load nothing.
  */
 export function affectedIds(events: readonly StoredEvent[]): ReadModelIds {
-  return merge(ALL.map((projection) => projection.idsOf(events)));
-}
-
-/** Loads the documents `ids` name, in the caller's transaction. */
-export async function loadDocuments(writer: ReadModelWriter, ids: ReadModelIds): Promise<ReadModelDocuments> {
-  const slices: object[] = [];
-  for (const projection of ALL) slices.push(await projection.load(writer, ids));
-  return merge(slices);
+  return merge(ALL.map((projection) => projection.of(events).ids()));
 }
 
 /**
@@ -52,7 +45,19 @@ export async function loadDocuments(writer: ReadModelWriter, ids: ReadModelIds):
  * (missing ids are new). Many events of one incident in a batch become one write of its final state.
  */
 export function projectBatch(events: readonly StoredEvent[], documents: ReadModelDocuments): ReadModelChanges {
-  return merge(ALL.map((projection) => projection.project(events, documents)));
+  return merge(ALL.map((projection) => projection.of(events).project(documents)));
+}
+
+/**
+ * `projectBatch` from the documents as stored, loaded in the caller's transaction: each projection
+ * picks its events out of the batch once, for both its ids and its fold.
+ */
+export async function loadAndProjectBatch(writer: ReadModelWriter, events: readonly StoredEvent[]): Promise<ReadModelChanges> {
+  const shares = ALL.map((projection) => projection.of(events));
+  const slices: object[] = [];
+  for (const [index, projection] of ALL.entries()) slices.push(await projection.load(writer, shares[index].ids()));
+  const documents = merge<ReadModelDocuments>(slices);
+  return merge(shares.map((share) => share.project(documents)));
 }
 
 /** Writes every projection's changes, in the caller's transaction. */

@@ -2,7 +2,7 @@ import type { StoredEvent } from '@causeway/event-store';
 import type { DataSource } from 'typeorm';
 import type { IncidentSummary } from '../projections/incident-summary/incident-summary.projection';
 import type { AnyProjection } from '../projections/projection';
-import { affectedIds, loadDocuments, projectBatch, saveChanges } from '../projections/read-models.projection';
+import { loadAndProjectBatch, saveChanges } from '../projections/read-models.projection';
 import type { TimelineEntry } from '../projections/timeline/timeline.projection';
 import { withConnectionLock } from '../storage/connection-lock';
 import { checkpointPayload, READ_MODELS_CHANNEL } from '../storage/postgres-session';
@@ -43,7 +43,7 @@ export class BatchWriter {
         if (fresh.length === 0) return { ...none, connected: true };
 
         await writer.relaxDurability();
-        const changes = projectBatch(fresh, await loadDocuments(writer, affectedIds(fresh)));
+        const changes = await loadAndProjectBatch(writer, fresh);
         await saveChanges(writer, changes);
         const last = fresh[fresh.length - 1].position;
         await writer.saveCheckpoint(this.checkpointName, last);
@@ -100,7 +100,8 @@ export class BatchWriter {
           stillLeading();
           const events = (await readPage(after)).filter((event) => event.position <= checkpoint);
           if (events.length === 0) break;
-          await projection.save(writer, projection.project(events, await projection.load(writer, projection.idsOf(events))));
+          const share = projection.of(events);
+          await projection.save(writer, share.project(await projection.load(writer, share.ids())));
           replayed += events.length;
           after = events[events.length - 1].position;
         }

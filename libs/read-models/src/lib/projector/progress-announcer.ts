@@ -2,7 +2,7 @@ import type { EventStore } from '@causeway/event-store';
 import type { DataSource } from 'typeorm';
 import { incidentSummaryProjection } from '../projections/incident-summary/incident-summary.definition';
 import { loadIncidentSummaries } from '../projections/incident-summary/incident-summary.store';
-import { toTimelineEntry, type TimelineEntry } from '../projections/timeline/timeline.projection';
+import { timelineProjection } from '../projections/timeline/timeline.definition';
 import { withConnectionLock } from '../storage/connection-lock';
 import { ReadModelWriter } from '../storage/read-model.writer';
 import type { AppliedListeners } from './applied-listeners';
@@ -89,11 +89,11 @@ export class ProgressAnnouncer {
     const events = (await this.eventStore.readAll({ after: from, limit: this.batchSize })).filter((event) => event.position <= to);
     if (this.announcedTo !== from) return;
     const position = events.at(-1)?.position ?? to;
-    const { incidentIds } = incidentSummaryProjection.idsOf(events);
+    const { incidentIds } = incidentSummaryProjection.of(events).ids();
     const incidents = await withConnectionLock(this.dataSource, () => loadIncidentSummaries(new ReadModelWriter(this.dataSource.manager), incidentIds));
     if (this.announcedTo !== from) return;
     this.announcedTo = position;
-    const entries = events.map(toTimelineEntry).filter((entry): entry is TimelineEntry => entry !== null);
+    const { entries } = timelineProjection.of(events).project({});
     this.listeners.notify({ events, entries, incidents: [...incidents.values()], position, replay: false, origin: 'observed' });
   }
 }

@@ -1,5 +1,5 @@
 import { evolveIncident, INCIDENT_EVENT_TYPES, type Incident, type IncidentEvent, type IncidentEventType } from '@causeway/domain';
-import { UnknownEventTypeError, type StoredEvent } from '@causeway/event-store';
+import type { StoredEvent } from '@causeway/event-store';
 import { INCIDENT_EVENTS } from '../event-types';
 import { toUtcIso, toUtcIsoOrNull } from '../iso-time';
 import type { ProjectedEvent } from '../projection';
@@ -16,12 +16,6 @@ export const INCIDENT_SUMMARY_EVENT_TYPES: readonly IncidentEventType[] = INCIDE
 
 export function isIncidentEvent(event: StoredEvent): event is ProjectedEvent<IncidentEvent> {
   return INCIDENT_EVENTS.has(event);
-}
-
-/** The stored event as the domain's own event type; throws `UnknownEventTypeError` for other events. */
-export function asIncidentEvent(event: StoredEvent): ProjectedEvent<IncidentEvent> {
-  if (isIncidentEvent(event)) return event;
-  throw new UnknownEventTypeError(event.type, event.position);
 }
 
 /** The incident an event belongs to, or null for events of other aggregates. */
