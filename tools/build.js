@@ -15,7 +15,7 @@ function sources(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'e2e' ? [] : sources(full);
-    return /\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')
+    return /\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec|type-test)\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')
       ? [full]
       : [];
   });
